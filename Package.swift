@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+// Prehook: a pre-event webhook gateway for Twilio Conversations.
+// Deliberately no Swift package dependencies: the toolchain and libpcre2-8 only.
+import PackageDescription
+
+let package = Package(
+    name: "Prehook",
+    products: [
+        .executable(name: "prehook", targets: ["prehook"]),
+    ],
+    targets: [
+        // System library: libpcre2-8 (Debian: libpcre2-dev).
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        // Safe wrapper over PCRE2: compiled JIT patterns, per-worker match scratch, limits, errors.
+        .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+        // Byte-level JSON: validation, object member scanning, string escaping. No Foundation.
+        .target(name: "JSONBytes"),
+        // Unicode/evasion folding and the word-list matcher used by block rules.
+        .target(name: "TextMatch"),
+        // Rule files, validators, the compiled immutable pipeline and its decisions.
+        .target(name: "RuleEngine", dependencies: ["PCRE2", "JSONBytes", "TextMatch"]),
+        // Twilio protocol: decision -> webhook answer (and, later, forms and signatures).
+        .target(name: "TwilioWebhook", dependencies: ["RuleEngine", "JSONBytes"]),
+        // The app layer: wires rule engine and protocol; check and eval runners.
+        .target(name: "Gateway", dependencies: ["RuleEngine", "TwilioWebhook", "JSONBytes"]),
+        // The CLI: argument parsing only.
+        .executableTarget(name: "prehook", dependencies: ["Gateway"]),
+
+        .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
+        .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
+        .testTarget(name: "TextMatchTests", dependencies: ["TextMatch"]),
+        .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"]),
+        .testTarget(name: "TwilioWebhookTests", dependencies: ["TwilioWebhook"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
+        .testTarget(name: "PrehookCLITests", dependencies: ["Gateway"]),
+    ]
+)
