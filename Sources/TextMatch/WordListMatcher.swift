@@ -1,0 +1,357 @@
+/// A match of a blocked term in the original text.
+public struct WordMatch: Sendable, Equatable {
+    /// Byte range in the original text covering the whole evasive word: all of `f.u.c.k`,
+    /// `fuuuucking` or `ｆｕｃｋ` (whole multi-byte characters, plus invisible characters inside).
+    public var range: Range<Int>
+    /// Index of the matched term in the `terms` array given to the matcher.
+    public var termIndex: Int
+
+    public init(range: Range<Int>, termIndex: Int) {
+        self.range = range
+        self.termIndex = termIndex
+    }
+}
+
+/// Finds blocked words in UTF-8 text despite common evasions, without the Scunthorpe problem.
+///
+/// Matching model (all on text folded once by `TextFolder`):
+/// - **Word boundaries.** A term must start where a word starts and end where a word ends
+///   (optionally after an inflection suffix), so `Scunthorpe`, `cocktail`, `classic` never match.
+///   Up to three leading l33t symbols may be skipped (`!!fuck`); symbols after a word end it.
+/// - **Allow list.** Allowed words are matched the same way (same evasions and suffixes); a term
+///   match lying inside an allowed match that starts at or before it is dropped (`cumin`,
+///   `butter`, phrases such as `cum laude` or `blue tit`).
+/// - **Repeats.** Each letter of an entry matches a run of one or more copies, so `fuuuck` and
+///   `fuckkk` match `fuck`, but `ass` still needs two `s` (`as` and `pas` do not match).
+/// - **l33t.** Inside a match `1 ! |` may stand for `i` (`1 |` also for `l`), `3`→e, `4 @`→a,
+///   `5 $`→s, `0`→o, `7 +`→t, `8`→b, `9`→g. A match needs at least one real letter, so numbers
+///   such as `1337` or `717` never match.
+/// - **Spaced letters.** A run of single characters separated by up to three non-letters
+///   (`f u c k`, `f.u.c.k`, `f . u . c . k`, `f*u*c*k`; but not two or more plain spaces, which
+///   separate spaced-out words) is read as one word: the term must start at the first piece (or
+///   the first letter, after leading digits or symbols) and end at the last one, or before a
+///   suffix there. So `what the f u c k man` matches, `m a s s` and `H E L L O` do not.
+/// - **Inflections.** A term also matches followed by one suffix from `inflectionSuffixes`; a
+///   suffix starting with the term's last letter shares it (`rape`+`d`, `rape`+`s`).
+/// - **Phrases.** Spaces or punctuation inside an entry match any run of separators.
+/// - **Masked letters.** `*` inside an entry (`f*ck`, `sh*t`) matches `*` or `#` in the text, one
+///   or more; text masks never match plain terms, so ordinary text cannot be affected.
+///
+/// Cost: one pass over the folded text; from each word start a bounded, backtracking walk over a
+/// trie of all entries, so the time does not grow with the number of terms. Every walk has a
+/// step budget proportional to the length of its word, so adversarial input stays linear.
+public struct WordListMatcher: Sendable {
+    /// Longest entry accepted, in folded characters; bounds the depth of a walk.
+    public static let maxEntryLength = 64
+
+    /// Inflections accepted after a term (and after an allowed word).
+    ///
+    /// Plural and verb forms (`s es ed er ers ing ings in`), adjectives (`y ie ies ier iest`:
+    /// `shitty` is `shit` + `y` because letters repeat) and the two compounds that turn nearly
+    /// every term into an insult (`hole`, `head`). Anything else (`fuckface`) belongs in the list.
+    public static let inflectionSuffixes: [String] = [
+        "s", "es", "ed", "er", "ers", "ing", "ings", "in",
+        "y", "ie", "ies", "ier", "iest",
+        "hole", "holes", "head", "heads",
+    ]
+
+    /// Number of blocked terms (including duplicates, which are shadowed by the first one).
+    public let termCount: Int
+    /// Number of allow-list entries.
+    public let allowedCount: Int
+
+    private let cells: [Int32]
+    private let runCap: Int
+
+    /// Builds the matcher.
+    ///
+    /// - Parameters:
+    ///   - terms: blocked words as compliance staff typed them, one per entry; case, accents and
+    ///     look-alikes do not matter. Spaces or punctuation make a phrase; `*` between letters is
+    ///     a masked-letter wildcard. `termIndex` of a match is the index in this array; for
+    ///     duplicates the first index wins.
+    ///   - allowed: words or phrases that must never be reported although they contain or
+    ///     resemble a term (`cumin`, `cum laude`). An entry in both lists is allowed.
+    /// - Throws: `WordListError` naming the list, index and text of the first bad entry.
+    public init(terms: [String], allowed: [String] = []) throws(WordListError) {
+        var builder = TrieBuilder()
+        for suffix in Self.inflectionSuffixes {
+            let labels = suffix.utf8.map { Int($0 &- 0x61) }
+            builder.mark(builder.insert(Self.runs(labels), from: Trie.suffixRoot), Trie.suffixEnd)
+        }
+        let scratch = FoldScratch()
+        for (index, term) in terms.enumerated() {
+            let labels = try Self.labels(of: term, index: index, isAllowListEntry: false, scratch: scratch)
+            builder.mark(builder.insert(Self.runs(labels), from: Trie.termRoot), Int32(index))
+        }
+        for (index, word) in allowed.enumerated() {
+            let labels = try Self.labels(of: word, index: index, isAllowListEntry: true, scratch: scratch)
+            builder.mark(builder.insert(Self.runs(labels), from: Trie.termRoot), Trie.allowed)
+        }
+        termCount = terms.count
+        allowedCount = allowed.count
+        cells = builder.cells
+        runCap = builder.runCap
+    }
+
+    /// The first match (leftmost start), or `nil`.
+    public func firstMatch(in text: UnsafeBufferPointer<UInt8>, scratch: FoldScratch) -> WordMatch? {
+        var found: WordMatch? = nil
+        scan(text, scratch) { match in
+            found = match
+            return false
+        }
+        return found
+    }
+
+    /// Calls `body` for each match, left to right, without overlaps. `body` must not use `scratch`
+    /// to fold or match other text.
+    public func forEachMatch(in text: UnsafeBufferPointer<UInt8>, scratch: FoldScratch, _ body: (WordMatch) -> Void) {
+        scan(text, scratch) { match in
+            body(match)
+            return true
+        }
+    }
+
+    /// Folds `text` into `scratch`, then tries walks from every word start.
+    /// `report` returns `false` to stop.
+    private func scan(_ text: UnsafeBufferPointer<UInt8>, _ scratch: FoldScratch, _ report: (WordMatch) -> Bool) {
+        TextFolder.fold(text, into: scratch)
+        let n = scratch.count
+        var steps = 0
+        scratch.units.withUnsafeBufferPointer { unitBuffer in
+            scratch.starts.withUnsafeBufferPointer { starts in
+                scratch.ends.withUnsafeBufferPointer { ends in
+                    cells.withUnsafeBufferPointer { trie in
+                        let units = UnsafeBufferPointer(rebasing: unitBuffer[0..<n])
+                        var walker = Walker(text: units, trie: trie, runCap: runCap)
+                        defer { steps = walker.steps }
+                        var i = 0
+                        // End of the furthest allowed match seen so far (its start is <= i).
+                        var allowedUntil = 0
+                        var wordStart = 0, wordEnd = 0, leadingLeet = 0, wordHasLeet = false
+                        var spacedRunHasLetter = true
+                        while i < n {
+                            if unitClass(units[i]) == UnitClass.separator {
+                                i &+= 1
+                                continue
+                            }
+                            if i == 0 || unitClass(units[i &- 1]) == UnitClass.separator {
+                                wordStart = i
+                                wordEnd = i
+                                leadingLeet = 0
+                                wordHasLeet = false
+                                while wordEnd < n {
+                                    let c = unitClass(units[wordEnd])
+                                    if c == UnitClass.separator { break }
+                                    if c == UnitClass.leet {
+                                        wordHasLeet = true
+                                        if leadingLeet == wordEnd &- wordStart { leadingLeet &+= 1 }
+                                    }
+                                    wordEnd &+= 1
+                                }
+                            }
+                            walker.resetResults()
+                            let offset = i &- wordStart
+                            if offset == 0 || (offset <= 3 && offset <= leadingLeet) {
+                                walker.walk(from: i, spaced: false, budget: 256 &+ 16 &* min(wordEnd &- i, 4096))
+                            }
+                            if walker.isPiece(i) {
+                                // A spaced run is walked from its first piece, and again from its first
+                                // letter when digits or symbols come first ("2: f.u.c.k", "! f u c k").
+                                // Never from later letters: "m a s s" is not "ass", and "a a a ..."
+                                // stays linear.
+                                let isLetter = unitClass(units[i]) == UnitClass.letter
+                                var startsHere = false
+                                if walker.isRunStart(i) {
+                                    startsHere = true
+                                    spacedRunHasLetter = isLetter
+                                } else if isLetter && !spacedRunHasLetter {
+                                    startsHere = true
+                                    spacedRunHasLetter = true
+                                }
+                                if startsHere {
+                                    walker.walk(from: i, spaced: true, budget: 256 &+ 16 &* walker.runExtent(from: i))
+                                }
+                            }
+                            if walker.allowEnd > allowedUntil { allowedUntil = walker.allowEnd }
+                            let end = walker.termEnd
+                            if end > i && end > allowedUntil {
+                                let match = WordMatch(range: starts[i]..<ends[end &- 1], termIndex: Int(walker.termIndex))
+                                if !report(match) { return }
+                                i = end
+                                spacedRunHasLetter = true
+                                continue
+                            }
+                            // Inside a word without l33t symbols nothing can start (no leading symbols
+                            // to skip, no single-character pieces): go to its end.
+                            i = (i == wordStart && !wordHasLeet) ? wordEnd : i &+ 1
+                        }
+                    }
+                }
+            }
+        }
+        scratch.lastMatchSteps = steps
+    }
+
+    /// Folds an entry and turns it into trie labels, validating it.
+    private static func labels(
+        of entry: String, index: Int, isAllowListEntry: Bool, scratch: FoldScratch
+    ) throws(WordListError) -> [Int] {
+        func failure(_ kind: WordListError.Kind, _ detail: String = "") -> WordListError {
+            WordListError(kind, isAllowListEntry: isAllowListEntry, index: index, entry: entry, detail: detail)
+        }
+        if entry.isEmpty { throw failure(.emptyEntry) }
+        let bytes = Array(entry.utf8)
+        bytes.withUnsafeBufferPointer { TextFolder.fold($0, into: scratch) }
+        var labels: [Int] = []
+        var hasLetter = false
+        for k in 0..<scratch.count {
+            let unit = scratch.units[k]
+            switch unitClass(unit) {
+            case UnitClass.letter:
+                labels.append(Int(unit &- 0x61))
+                hasLetter = true
+            case UnitClass.digit:
+                labels.append(Label.firstDigit + Int(unit &- 0x30))
+            case UnitClass.leet:
+                // Staff may type l33t in a term ("$h!t"): store the letter it stands for.
+                let letter: UInt8
+                switch unit {
+                case UInt8(ascii: "!"): letter = UInt8(ascii: "i")
+                case UInt8(ascii: "@"): letter = UInt8(ascii: "a")
+                case UInt8(ascii: "$"): letter = UInt8(ascii: "s")
+                case UInt8(ascii: "+"): letter = UInt8(ascii: "t")
+                default: letter = UInt8(ascii: "l")
+                }
+                labels.append(Int(letter &- 0x61))
+            case UnitClass.otherLetter:
+                let range = scratch.originalRange(ofFolded: k..<(k + 1))
+                throw failure(.unsupportedCharacter, "'\(String(decoding: bytes[range], as: UTF8.self))'")
+            default:
+                if unit == TextFolder.symbolUnit {
+                    // Emoji, CJK and the like fold to separators in text, so they could never match.
+                    let range = scratch.originalRange(ofFolded: k..<(k + 1))
+                    throw failure(.unsupportedCharacter, "'\(String(decoding: bytes[range], as: UTF8.self))'")
+                }
+                if unit == UInt8(ascii: "*") {
+                    labels.append(Label.star)
+                } else if let last = labels.last, last != Label.space {
+                    labels.append(Label.space)
+                }
+            }
+        }
+        while labels.last == Label.space { labels.removeLast() }
+        if !hasLetter { throw failure(.noLetters) }
+        if labels.count > maxEntryLength { throw failure(.entryTooLong, "\(labels.count) characters, at most \(maxEntryLength)") }
+        var k = 0
+        while k < labels.count {
+            if labels[k] == Label.star {
+                var end = k
+                while end < labels.count && labels[end] == Label.star { end += 1 }
+                let before = k > 0 ? labels[k - 1] : Label.space
+                let after = end < labels.count ? labels[end] : Label.space
+                if before >= Label.space || after >= Label.space { throw failure(.misplacedWildcard) }
+                k = end
+            } else {
+                k += 1
+            }
+        }
+        return labels
+    }
+
+    /// Collapses repeated labels into (label, minimum run length) pairs.
+    private static func runs(_ labels: [Int]) -> [(label: Int, count: Int)] {
+        var result: [(label: Int, count: Int)] = []
+        for label in labels {
+            if let last = result.last, last.label == label {
+                result[result.count - 1].count += 1
+            } else {
+                result.append((label, 1))
+            }
+        }
+        return result
+    }
+}
+
+/// Trie edge labels: the matcher's alphabet.
+enum Label {
+    /// Letters are 0..<26 (`a` is 0), digits 26..<36.
+    static let firstDigit = 26
+    /// A run of separators inside a phrase entry.
+    static let space = 36
+    /// The `*` masked-letter wildcard.
+    static let star = 37
+    static let count = 38
+}
+
+/// Layout of the flat trie: one record of `stride` Int32 cells per node.
+///
+/// A node is reached by a run of one label with at least `minCount` copies; children of a node
+/// with the same label but different minimum counts (`as`, `ass`) are chained through `sibling`.
+/// Node 0 is the root of terms and allowed words, node 1 the root of inflection suffixes;
+/// neither is ever a child, so 0 means "no child".
+enum Trie {
+    static let stride = Label.count + 3
+    static let siblingSlot = Label.count
+    static let minCountSlot = Label.count + 1
+    static let endSlot = Label.count + 2
+    static let termRoot = 0
+    static let suffixRoot = 1
+    /// End kinds: >= 0 is a term index.
+    static let noEnd: Int32 = -1
+    static let allowed: Int32 = -2
+    static let suffixEnd: Int32 = -3
+}
+
+struct TrieBuilder {
+    var cells: [Int32] = []
+    var nodeCount = 0
+    var runCap = 1
+
+    init() {
+        _ = addNode(minCount: 0)
+        _ = addNode(minCount: 0)
+    }
+
+    mutating func addNode(minCount: Int) -> Int {
+        cells.append(contentsOf: repeatElement(0, count: Trie.stride))
+        let node = nodeCount
+        nodeCount += 1
+        cells[node * Trie.stride + Trie.minCountSlot] = Int32(minCount)
+        cells[node * Trie.stride + Trie.endSlot] = Trie.noEnd
+        return node
+    }
+
+    mutating func insert(_ runs: [(label: Int, count: Int)], from root: Int) -> Int {
+        var node = root
+        for (label, count) in runs {
+            runCap = max(runCap, count)
+            var child = Int(cells[node * Trie.stride + label])
+            var last = 0
+            while child != 0 && Int(cells[child * Trie.stride + Trie.minCountSlot]) != count {
+                last = child
+                child = Int(cells[child * Trie.stride + Trie.siblingSlot])
+            }
+            if child == 0 {
+                child = addNode(minCount: count)
+                if last == 0 {
+                    cells[node * Trie.stride + label] = Int32(child)
+                } else {
+                    cells[last * Trie.stride + Trie.siblingSlot] = Int32(child)
+                }
+            }
+            node = child
+        }
+        return node
+    }
+
+    /// Marks an entry end: allowed beats a term, the first term beats later duplicates.
+    mutating func mark(_ node: Int, _ kind: Int32) {
+        let slot = node * Trie.stride + Trie.endSlot
+        let current = cells[slot]
+        if current == Trie.noEnd || kind == Trie.allowed {
+            cells[slot] = kind
+        }
+    }
+}
