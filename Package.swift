@@ -33,8 +33,8 @@ let package = Package(
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
         .testTarget(name: "TextMatchTests", dependencies: ["TextMatch"]),
-        .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine"]),
-        .testTarget(name: "TwilioWebhookTests", dependencies: ["TwilioWebhook"]),
+        .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "PCRE2"]),
+        .testTarget(name: "TwilioWebhookTests", dependencies: ["TwilioWebhook", "RuleEngine", "PCRE2"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
         .testTarget(name: "PrehookCLITests", dependencies: ["Gateway"]),
     ]

@@ -1,0 +1,82 @@
+import PCRE2
+import TextMatch
+
+/// Everything one evaluation needs that would otherwise be allocated per message: PCRE2 match data,
+/// the folding buffer of the word matcher, span and trace arrays, and output buffers per field.
+///
+/// One per worker thread, reused for every event; it also survives rule reloads (it grows as needed).
+/// After ``Pipeline/evaluate(_:fields:workspace:)`` it holds that evaluation's trace and rewrites,
+/// which the ``Decision`` reads, until the next evaluation.
+public final class PipelineWorkspace {
+    let match: MatchScratch
+    let fold = FoldScratch()
+    var spans: [Span] = []
+    var trace: [FiredRule] = []
+    var outputs: [[UInt8]] = []
+    var rewritten: [Bool] = []
+    var temp: [UInt8] = []
+    var redactions = 0
+
+    public init(limits: MatchScratch.Limits = .default) {
+        match = MatchScratch(limits: limits)
+        spans.reserveCapacity(64)
+        trace.reserveCapacity(64)
+        temp.reserveCapacity(4096)
+    }
+
+    /// Clears the previous evaluation, keeping every buffer's capacity.
+    func begin(fieldCount: Int) {
+        while outputs.count < fieldCount {
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(1024)
+            outputs.append(buffer)
+            rewritten.append(false)
+        }
+        for i in 0..<rewritten.count where rewritten[i] { rewritten[i] = false }
+        spans.removeAll(keepingCapacity: true)
+        trace.removeAll(keepingCapacity: true)
+        redactions = 0
+    }
+
+    /// Adds a span keeping `spans` sorted by start, longer first, then rule order. Insertion keeps the
+    /// common case (a few spans) allocation-free, unlike a general sort.
+    func insert(_ span: Span) {
+        var i = spans.count
+        spans.append(span)
+        while i > 0 && span.precedes(spans[i - 1]) {
+            spans[i] = spans[i - 1]
+            i -= 1
+        }
+        spans[i] = span
+    }
+}
+
+/// A match one rule wants to replace in a field.
+struct Span {
+    let start: Int
+    let end: Int
+    let rule: Int
+
+    func precedes(_ other: Span) -> Bool {
+        if start != other.start { return start < other.start }
+        if end != other.end { return end > other.end }
+        return rule < other.rule
+    }
+}
+
+/// One rule that fired during an evaluation.
+public struct FiredRule: Sendable, Hashable {
+    /// Something about the firing worth reporting besides the hit count.
+    public enum Note: Sendable, Hashable {
+        /// An enrich rule found `Attributes` that is not a JSON object and left it alone.
+        case attributesNotObject
+        /// The rule ran out of its PCRE2 match budget.
+        case limitExceeded
+    }
+    /// Index into ``Pipeline/rules``.
+    public let ruleIndex: Int
+    public let mode: RuleMode
+    /// Matches found (for enrich and set rules: 1).
+    public let hits: Int
+    public let note: Note?
+}
