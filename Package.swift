@@ -30,6 +30,14 @@ let package = Package(
         // The CLI: argument parsing only.
         .executableTarget(name: "prehook", dependencies: ["Gateway"]),
 
+        // Benchmarks: an allocation counter (benchmark-only) and the pipeline benchmark.
+        .target(name: "MallocCounter", path: "benchmarks/MallocCounter"),
+        .executableTarget(
+            name: "prehook-bench",
+            dependencies: ["RuleEngine", "TwilioWebhook", "MallocCounter"],
+            path: "benchmarks/PipelineBench"
+        ),
+
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
         .testTarget(name: "TextMatchTests", dependencies: ["TextMatch"]),
