@@ -37,6 +37,12 @@ let package = Package(
             dependencies: ["RuleEngine", "TwilioWebhook", "MallocCounter"],
             path: "benchmarks/PipelineBench"
         ),
+        // Accuracy of the default rules on a generated, labelled corpus (recall, decoys damaged, false blocks).
+        .executableTarget(
+            name: "prehook-accuracy",
+            dependencies: ["RuleEngine", "TwilioWebhook"],
+            path: "benchmarks/Accuracy"
+        ),
 
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
