@@ -5,14 +5,21 @@
 /// bytes, ignore separators (anything that is not an ASCII letter or digit) and never allocate.
 public enum Validator: String, CaseIterable, Sendable, Hashable {
     case luhn
+    /// Luhn plus a card network's number range and length (Visa, Mastercard, Amex, Discover, JCB,
+    /// Diners, UnionPay, Maestro): Luhn alone passes one random digit run in ten.
+    case card
     case iban
     case usSSN = "us-ssn"
+    /// 8 to 15 digits (E.164's maximum); a national number written with its trunk `0` needs 10 or more.
+    case phone
 
     public func accepts(_ match: UnsafeBufferPointer<UInt8>) -> Bool {
         switch self {
         case .luhn: return Validator.luhnAccepts(match)
+        case .card: return Validator.luhnAccepts(match) && Validator.cardRangeAccepts(match)
         case .iban: return Validator.ibanAccepts(match)
         case .usSSN: return Validator.ssnAccepts(match)
+        case .phone: return Validator.phoneAccepts(match)
         }
     }
 
@@ -38,6 +45,44 @@ public enum Validator: String, CaseIterable, Sendable, Hashable {
         }
         // Card numbers are 12 to 19 digits long (ISO/IEC 7812-1).
         return digits >= 12 && digits <= 19 && sum % 10 == 0
+    }
+
+    /// Issuer ranges (IIN prefixes) and the lengths each network issues.
+    static func cardRangeAccepts(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var length = 0
+        var prefix = 0 // the first six digits
+        for byte in bytes where isDigit(byte) {
+            if length < 6 { prefix = prefix * 10 + Int(byte - 0x30) }
+            length += 1
+        }
+        guard length >= 6 else { return false }
+        let p1 = prefix / 100_000, p2 = prefix / 10_000, p3 = prefix / 1_000, p4 = prefix / 100
+        switch length {
+        case 13 where p1 == 4, 16 where p1 == 4, 19 where p1 == 4: return true               // Visa
+        case 16 where (51...55).contains(p2) || (2221...2720).contains(p4): return true      // Mastercard
+        case 15 where p2 == 34 || p2 == 37: return true                                     // American Express
+        case 16...19 where p4 == 6011 || (644...649).contains(p3) || p2 == 65: return true    // Discover
+        case 16...19 where (3528...3589).contains(p4): return true                          // JCB
+        case 14...19 where (300...305).contains(p3) || p2 == 36 || p2 == 38 || p2 == 39: return true // Diners
+        case 16...19 where p2 == 62: return true                                            // UnionPay
+        case 12...19 where p2 == 50 || (56...69).contains(p2): return true                  // Maestro
+        default: return false
+        }
+    }
+
+    static func phoneAccepts(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var digits = 0
+        var first: UInt8?
+        var international = false
+        for byte in bytes {
+            if byte == UInt8(ascii: "+") { international = true }
+            if isLetter(byte) { continue } // e.g. a "whatsapp:" scheme around an identity
+            guard isDigit(byte) else { continue }
+            if first == nil { first = byte }
+            digits += 1
+        }
+        guard (8...15).contains(digits) else { return false }
+        return international || first != UInt8(ascii: "0") || digits >= 10
     }
 
     // MARK: - IBAN (ISO 13616): country length table and mod-97

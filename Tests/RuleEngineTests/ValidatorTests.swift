@@ -60,4 +60,35 @@ import Testing
     func ssnRejectsNeverIssuedNumbers(_ ssn: String) {
         #expect(!Validator.usSSN.accepts(ssn))
     }
+
+    @Test(arguments: [
+        "4111111111111111", "4222222222222", "5555555555554444", "2223000048400011", "378282246310005",
+        "6011111111111117", "3530111333300000", "30569309025904", "38520000023237", "6200000000000005",
+        "6759649826438453",
+    ])
+    func cardAcceptsNetworkRanges(_ number: String) {
+        #expect(Validator.card.accepts(number))
+    }
+
+    @Test(arguments: [
+        "4111111111111112",      // Luhn fails
+        "7992739871300008",      // Luhn passes, no card network issues 7...
+        "1234567812345670",      // Luhn passes, no network starts with 1
+        "411111111111116",       // Visa prefix, Luhn-valid, but 15 digits
+        "378282246310005002",    // Amex prefix, 18 digits
+    ])
+    func cardRejectsOutsideNetworkRanges(_ number: String) {
+        #expect(!Validator.card.accepts(number))
+        if number != "4111111111111112" { #expect(Validator.luhn.accepts(number)) } // so only the range rejects it
+    }
+
+    @Test(arguments: ["+1 415 555 0134", "+44 20 7946 0958", "07700 900123", "0151 23456789", "(415) 555-0134", "612 345 678", "whatsapp:+4915123456789"])
+    func phoneAcceptsPlausibleNumbers(_ number: String) {
+        #expect(Validator.phone.accepts(number))
+    }
+
+    @Test(arguments: ["555-0134", "+1 234", "0612 3456", "1234567890123456", "03.15.2024"])
+    func phoneRejectsWrongDigitCounts(_ number: String) {
+        #expect(!Validator.phone.accepts(number))
+    }
 }
