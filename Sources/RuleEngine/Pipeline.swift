@@ -146,11 +146,11 @@ public final class Pipeline: Sendable {
         case .pattern(let regex, let validator)?:
             var position = 0
             while position <= value.count, let found = try regex.firstMatch(in: value, from: position, scratch: ws.match) {
-                if let validator, !validator.accepts(UnsafeBufferPointer(rebasing: value[found])) {
+                guard let hit = Pipeline.validated(found, in: value, by: validator) else {
                     position = Pipeline.nextCharacter(in: value, after: found.lowerBound)
                     continue
                 }
-                return found
+                return hit
             }
             return nil
         case .words(let words)?:
@@ -171,14 +171,14 @@ public final class Pipeline: Sendable {
                     position = Pipeline.nextCharacter(in: value, after: found.lowerBound)
                     continue
                 }
-                if let validator, !validator.accepts(UnsafeBufferPointer(rebasing: value[found])) {
+                guard let hit = Pipeline.validated(found, in: value, by: validator) else {
                     // A failed candidate may hide a real one starting inside it: retry one character on.
                     position = Pipeline.nextCharacter(in: value, after: found.lowerBound)
                     continue
                 }
                 hits += 1
-                if enforce { ws.insert(Span(start: found.lowerBound, end: found.upperBound, rule: index)) }
-                position = found.upperBound
+                if enforce { ws.insert(Span(start: hit.lowerBound, end: hit.upperBound, rule: index)) }
+                position = hit.upperBound
             }
         case .words(let words)?:
             words.forEachMatch(in: value, scratch: ws.fold) { match in
@@ -285,6 +285,13 @@ public final class Pipeline: Sendable {
             ws.temp.append(contentsOf: encodedIDs[fired.ruleIndex])
         }
         ws.temp.append(UInt8(ascii: "]"))
+    }
+
+    /// The part of a pattern match its validator accepts (all of it without a validator), or `nil`.
+    static func validated(_ found: Range<Int>, in value: UnsafeBufferPointer<UInt8>, by validator: Validator?) -> Range<Int>? {
+        guard let validator else { return found }
+        guard let length = validator.acceptedLength(UnsafeBufferPointer(rebasing: value[found])), length > 0 else { return nil }
+        return found.lowerBound..<(found.lowerBound + length)
     }
 
     static func isJSONSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }

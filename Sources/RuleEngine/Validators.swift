@@ -17,9 +17,21 @@ public enum Validator: String, CaseIterable, Sendable, Hashable {
         switch self {
         case .luhn: return Validator.luhnAccepts(match)
         case .card: return Validator.luhnAccepts(match) && Validator.cardRangeAccepts(match)
-        case .iban: return Validator.ibanAccepts(match)
+        case .iban: return Validator.ibanAcceptedLength(match) == match.count
         case .usSSN: return Validator.ssnAccepts(match)
         case .phone: return Validator.phoneAccepts(match)
+        }
+    }
+
+    /// How many bytes of `match` are the validated item, or `nil` when it is not one.
+    ///
+    /// Usually all of it. An IBAN candidate may run on into the next word ("...3655 grazie" looks like
+    /// one more group of four), so for IBANs the item ends where the country's length is reached, at a
+    /// group boundary: the caller replaces only that prefix.
+    public func acceptedLength(_ match: UnsafeBufferPointer<UInt8>) -> Int? {
+        switch self {
+        case .iban: return Validator.ibanAcceptedLength(match)
+        default: return accepts(match) ? match.count : nil
         }
     }
 
@@ -65,7 +77,8 @@ public enum Validator: String, CaseIterable, Sendable, Hashable {
         case 16...19 where (3528...3589).contains(p4): return true                          // JCB
         case 14...19 where (300...305).contains(p3) || p2 == 36 || p2 == 38 || p2 == 39: return true // Diners
         case 16...19 where p2 == 62: return true                                            // UnionPay
-        case 12...19 where p2 == 50 || (56...69).contains(p2): return true                  // Maestro
+        // Maestro also issues 12-15 digits, but so rarely that 12-digit references (FedEx) would suffer.
+        case 16...19 where p2 == 50 || (56...69).contains(p2): return true                  // Maestro
         default: return false
         }
     }
@@ -74,35 +87,51 @@ public enum Validator: String, CaseIterable, Sendable, Hashable {
         var digits = 0
         var first: UInt8?
         var international = false
+        var separated = false
         for byte in bytes {
             if byte == UInt8(ascii: "+") { international = true }
             if isLetter(byte) { continue } // e.g. a "whatsapp:" scheme around an identity
-            guard isDigit(byte) else { continue }
+            guard isDigit(byte) else {
+                if first != nil { separated = true }
+                continue
+            }
             if first == nil { first = byte }
             digits += 1
         }
         guard (8...15).contains(digits) else { return false }
-        return international || first != UInt8(ascii: "0") || digits >= 10
+        if international || first != UInt8(ascii: "0") { return true }
+        // A national number with its trunk 0 has 10 or 11 digits in the countries covered; 12 only when
+        // written in groups (DE mobiles): an unbroken 12-digit run is more often a reference number.
+        return separated ? digits >= 10 && digits <= 12 : digits == 10 || digits == 11
     }
 
     // MARK: - IBAN (ISO 13616): country length table and mod-97
 
-    static func ibanAccepts(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        // Collect up to 34 alphanumerics, upper-cased, into a fixed buffer (no allocation).
+    static func ibanAcceptedLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        // Collect up to 34 alphanumerics, upper-cased, into a fixed buffer (no allocation); stop at the
+        // country's length.
         var chars: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
-        return withUnsafeMutableBytes(of: &chars) { raw -> Bool in
+        return withUnsafeMutableBytes(of: &chars) { raw -> Int? in
             var count = 0
-            for byte in bytes {
+            var expected = 34
+            var end = 0
+            for (offset, byte) in bytes.enumerated() {
                 if byte == 0x20 || byte == 0x2D || byte == 0x2E { continue } // space, dash, dot
                 var c = byte
                 if c >= 0x61 && c <= 0x7A { c -= 0x20 }
-                guard isDigit(c) || (c >= 0x41 && c <= 0x5A) else { return false }
-                guard count < 34 else { return false }
+                guard isDigit(c) || (c >= 0x41 && c <= 0x5A), count < expected else { return nil }
                 raw[count] = c
                 count += 1
+                end = offset + 1
+                if count == 2 {
+                    guard isUpper(raw[0]), isUpper(raw[1]), let length = IBANRegistry.length(raw[0], raw[1]) else { return nil }
+                    expected = length
+                }
+                if count == expected { break }
             }
-            guard count >= 15, isUpper(raw[0]), isUpper(raw[1]), isDigit(raw[2]), isDigit(raw[3]) else { return false }
-            guard let expected = IBANRegistry.length(raw[0], raw[1]), expected == count else { return false }
+            guard count == expected, isDigit(raw[2]), isDigit(raw[3]) else { return nil }
+            // What follows inside the candidate must be a separator, not more of a word.
+            if end < bytes.count, isDigit(bytes[end]) || isLetter(bytes[end]) { return nil }
             // Move the first four characters to the end, letters become 10...35, then mod 97 == 1.
             var remainder = 0
             for i in 0..<count {
@@ -113,7 +142,7 @@ public enum Validator: String, CaseIterable, Sendable, Hashable {
                     remainder = (remainder * 100 + Int(c - 0x41 + 10)) % 97
                 }
             }
-            return remainder == 1
+            return remainder == 1 ? end : nil
         }
     }
 

@@ -91,4 +91,27 @@ import Testing
     func phoneRejectsWrongDigitCounts(_ number: String) {
         #expect(!Validator.phone.accepts(number))
     }
+
+    @Test func ibanCandidateRunningIntoTheNextWordIsTrimmedToTheCountryLength() {
+        func accepted(_ text: String) -> Int? {
+            Array(text.utf8).withUnsafeBufferPointer { Validator.iban.acceptedLength($0) }
+        }
+        #expect(accepted("BE68 5390 0754 7034 graz") == 19)
+        #expect(accepted("NL91ABNA0417164300 corr") == 18)
+        #expect(accepted("BE68 5390 0754 7034") == 19)
+        #expect(accepted("BE68 5390 0754 70345") == nil)   // longer than Belgium's 16: not an IBAN
+        #expect(accepted("BE68 5390 0754 7035 graz") == nil) // wrong check digits
+        // Other validators accept all of a match or nothing.
+        #expect(Array("4111 1111 1111 1111".utf8).withUnsafeBufferPointer { Validator.card.acceptedLength($0) } == 19)
+        #expect(Array("4111 1111 1111 1112".utf8).withUnsafeBufferPointer { Validator.card.acceptedLength($0) } == nil)
+    }
+
+    @Test(arguments: ["073726656027", "015123456789"])
+    func unbrokenTwelveDigitNationalNumbersAreNotPhones(_ text: String) {
+        #expect(!Validator.phone.accepts(text))
+    }
+
+    @Test func groupedTwelveDigitNationalNumberIsAPhone() {
+        #expect(Validator.phone.accepts("0151 23456789"))
+    }
 }
