@@ -25,7 +25,7 @@ public final class FoldScratch {
     public var foldedBytes: [UInt8] { Array(units[0..<count]) }
 
     /// The folded text as a `String` (allocates: for tests and diagnostics).
-    /// Other-script letters show as U+0001 and symbols as U+0002.
+    /// Other-script letters show as U+0001, symbols as U+0002, an ambiguous capital I as `I`.
     public var foldedString: String { String(decoding: units[0..<count], as: UTF8.self) }
 
     /// Maps a range of folded units back to the byte range of the original text they came from.

@@ -12,6 +12,7 @@ enum ScalarFold {
     static let symbol: UInt32 = UInt32(TextFolder.symbolUnit)
 
     /// ASCII: upper case to lower case, whitespace and controls to a space, the rest unchanged.
+    /// (`TextFolder.fold` keeps a capital `I` next to a lower-case letter as `capitalIUnit`.)
     @inline(__always)
     static func ascii(_ b: UInt8) -> UInt8 {
         if b &- 0x41 < 26 { return b | 0x20 }
@@ -35,6 +36,7 @@ enum ScalarFold {
         case 0x300..<0x370: return drop  // combining diacritical marks
         case 0x370..<0x400: return greek(cp)
         case 0x400..<0x530: return cyrillic(cp)
+        case 0x530..<0x590: return armenian(cp)
         case 0x1D00..<0x1DC0: return phonetic(cp)
         case 0x2070..<0x20A0: return superscript(cp)
         case 0x1E00..<0x1F00: return FoldTables.latinExtendedAdditional[Int(cp &- 0x1E00)]
@@ -42,9 +44,12 @@ enum ScalarFold {
         case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x206F, 0xFEFF,
              0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B...0x180F, 0x3164, 0xFFA0,
              0x1AB0...0x1AFF, 0x1DC0...0x1DFF, 0x20D0...0x20FF, 0xFE00...0xFE0F, 0xFE20...0xFE2F,
-             0x1BCA0...0x1BCA3, 0xE0000...0xE007F, 0xE0100...0xE01EF:
+             0x1BCA0...0x1BCA3, 0xE0000...0xE007F, 0xE0100...0xE01EF, 0x1D173...0x1D17A, 0xFFF9...0xFFFB:
             return drop
+        case 0x2018, 0x2019, 0x201B, 0x2032: return 0x27  // ‘ ’ ‛ ′: apostrophes, for contractions
         case 0x2100..<0x2150: return letterlike(cp)
+        case 0x2160..<0x2180: return romanNumeral(cp)
+        case 0x2C60..<0x2C80: return latinExtendedC(cp)
         case 0x249C...0x24B5: return letter(cp &- 0x249C)  // parenthesized ⒜
         case 0x24B6...0x24CF: return letter(cp &- 0x24B6)  // circled Ⓐ
         case 0x24D0...0x24E9: return letter(cp &- 0x24D0)  // circled ⓐ
@@ -71,12 +76,13 @@ enum ScalarFold {
 
     static func latinExtendedB(_ cp: UInt32) -> UInt32 {
         switch cp {
-        case 0x180, 0x181, 0x243: return ch("b")
+        case 0x180, 0x181, 0x243, 0x184, 0x185: return ch("b")
         case 0x187, 0x188, 0x23B, 0x23C: return ch("c")
         case 0x18A, 0x18B, 0x18C: return ch("d")
         case 0x191, 0x192: return ch("f")
         case 0x193, 0x1E4...0x1E7, 0x1F4, 0x1F5: return ch("g")
         case 0x197: return ch("i")
+        case 0x1C0: return ch("|")  // ǀ dental click
         case 0x198, 0x199, 0x1E8, 0x1E9: return ch("k")
         case 0x19A, 0x23D: return ch("l")
         case 0x19D, 0x19E, 0x1F8, 0x1F9: return ch("n")
@@ -103,7 +109,21 @@ enum ScalarFold {
     /// IPA block: the small capitals and single-storey letters used by "small caps" generators.
     static func ipa(_ cp: UInt32) -> UInt32 {
         switch cp {
-        case 0x251: return ch("a")  // ɑ
+        case 0x251, 0x250, 0x252: return ch("a")  // ɑ ɐ ɒ
+        case 0x253: return ch("b")  // ɓ
+        case 0x255: return ch("c")  // ɕ
+        case 0x256, 0x257: return ch("d")  // ɖ ɗ
+        case 0x260: return ch("g")  // ɠ
+        case 0x268: return ch("i")  // ɨ
+        case 0x26B, 0x26C, 0x26D: return ch("l")  // ɫ ɬ ɭ
+        case 0x271: return ch("m")  // ɱ
+        case 0x272, 0x273: return ch("n")  // ɲ ɳ
+        case 0x27D: return ch("r")  // ɽ
+        case 0x288: return ch("t")  // ʈ
+        case 0x289: return ch("u")  // ʉ
+        case 0x28B: return ch("v")  // ʋ
+        case 0x290, 0x291: return ch("z")  // ʐ ʑ
+        case 0x29D: return ch("j")  // ʝ
         case 0x25B: return ch("e")  // ɛ
         case 0x261, 0x262: return ch("g")  // ɡ ɢ
         case 0x266, 0x29C: return ch("h")  // ɦ ʜ
@@ -123,6 +143,7 @@ enum ScalarFold {
     /// Spacing modifier letters: the superscripts used by "tiny text" generators (ʰ ʲ ʳ ˡ ˢ ...).
     static func modifier(_ cp: UInt32) -> UInt32 {
         switch cp {
+        case 0x2BC: return 0x27  // ʼ modifier apostrophe
         case 0x2B0: return ch("h")
         case 0x2B2: return ch("j")
         case 0x2B3: return ch("r")
@@ -211,7 +232,8 @@ enum ScalarFold {
         case 0x3F2, 0x3F9: return ch("c")  // lunate sigma ϲ Ϲ
         case 0x395, 0x3B5, 0x388, 0x3AD: return ch("e")  // Ε ε Έ έ
         case 0x397, 0x389: return ch("h")  // Η Ή
-        case 0x399, 0x3B9, 0x38A, 0x3AF, 0x3AA, 0x3CA, 0x390: return ch("i")  // Ι ι Ί ί Ϊ ϊ ΐ
+        case 0x399: return ch("|")  // Ι: capital iota, an i or an l, like the ASCII bar
+        case 0x3B9, 0x38A, 0x3AF, 0x3AA, 0x3CA, 0x390: return ch("i")  // ι Ί ί Ϊ ϊ ΐ
         case 0x3F3: return ch("j")  // ϳ
         case 0x39A, 0x3BA: return ch("k")  // Κ κ
         case 0x39C: return ch("m")  // Μ
@@ -223,8 +245,16 @@ enum ScalarFold {
         case 0x3BD: return ch("v")  // ν
         case 0x3C9, 0x3CE: return ch("w")  // ω ώ
         case 0x3A7, 0x3C7: return ch("x")  // Χ χ
-        case 0x3A5, 0x38E, 0x3AB, 0x3B3: return ch("y")  // Υ Ύ Ϋ γ
+        case 0x3A5, 0x38E, 0x3AB, 0x3B3, 0x3D2...0x3D4: return ch("y")  // Υ Ύ Ϋ γ ϒ
         case 0x396: return ch("z")  // Ζ
+        case 0x3C3: return ch("o")  // σ
+        case 0x3B4: return ch("d")  // δ
+        case 0x3DC, 0x3DD: return ch("f")  // digamma Ϝ ϝ
+        case 0x3D0: return ch("b")  // ϐ
+        case 0x3F5: return ch("e")  // ϵ
+        case 0x3F1: return ch("p")  // ϱ
+        case 0x3F0: return ch("k")  // ϰ
+        case 0x37F: return ch("j")  // Ϳ
         case 0x37E, 0x387, 0x375, 0x384, 0x385: return symbol  // Greek punctuation and spacing accents
         default: return other
         }
@@ -239,7 +269,8 @@ enum ScalarFold {
         case 0x500, 0x501: return ch("d")  // Ԁ ԁ
         case 0x415, 0x435, 0x400, 0x401, 0x450, 0x451: return ch("e")  // Е е Ѐ Ё ѐ ё
         case 0x41D, 0x43D, 0x4BA, 0x4BB: return ch("h")  // Н н Һ һ
-        case 0x406, 0x456, 0x407, 0x457: return ch("i")  // І і Ї ї
+        case 0x406: return ch("|")  // І: an i or an l, like the ASCII bar
+        case 0x456, 0x407, 0x457: return ch("i")  // і Ї ї
         case 0x408, 0x458: return ch("j")  // Ј ј
         case 0x41A, 0x43A: return ch("k")  // К к
         case 0x41C, 0x43C: return ch("m")  // М м
@@ -253,9 +284,86 @@ enum ScalarFold {
         case 0x425, 0x445: return ch("x")  // Х х
         case 0x423, 0x443, 0x4AE, 0x4AF: return ch("y")  // У у Ү ү
         case 0x4C0, 0x4CF: return ch("|")  // palochka Ӏ ӏ: i or l, like the ASCII bar
+        case 0x42C, 0x44C, 0x431: return ch("b")  // Ь ь б
+        case 0x433, 0x403, 0x453, 0x490, 0x491: return ch("r")  // г ѓ Ѓ Ґ ґ
+        case 0x492, 0x493: return ch("f")  // Ғ ғ
+        case 0x474...0x477: return ch("v")  // Ѵ ѵ Ѷ ѷ
+        case 0x404, 0x454, 0x4BC...0x4BF, 0x4D6, 0x4D7: return ch("e")  // Є є Ҽ ҽ Ӗ ӗ
+        case 0x49A...0x4A1: return ch("k")  // Қ қ Ҝ ҝ Ҟ ҟ Ҡ ҡ
+        case 0x4AA, 0x4AB: return ch("c")  // Ҫ ҫ
+        case 0x4B2, 0x4B3: return ch("x")  // Ҳ ҳ
+        case 0x4B0, 0x4B1, 0x40E, 0x45E, 0x4EE...0x4F3: return ch("y")  // Ұ ұ Ў ў Ӯ ӯ Ӱ ӱ Ӳ ӳ
+        case 0x4D0...0x4D3: return ch("a")  // Ӑ ӑ Ӓ ӓ
+        case 0x472, 0x473, 0x4E6...0x4E9: return ch("o")  // Ѳ ѳ Ӧ ӧ Ө ө
+        case 0x4E4, 0x4E5: return ch("i")  // Ӥ ӥ
+        case 0x448: return ch("w")  // ш
+        case 0x446: return ch("u")  // ц
         case 0x483...0x489: return drop  // combining marks
         case 0x482: return symbol  // ҂
         default: return other
+        }
+    }
+
+    /// Armenian letters that look like Latin ones (listed as confusables by Unicode); the rest are
+    /// "other letters", punctuation is a separator.
+    static func armenian(_ cp: UInt32) -> UInt32 {
+        switch cp {
+        case 0x57D, 0x54D: return ch("u")  // ս Ս
+        case 0x585, 0x555: return ch("o")  // օ Օ
+        case 0x570: return ch("h")  // հ
+        case 0x578, 0x57C: return ch("n")  // ո ռ
+        case 0x581: return ch("g")  // ց
+        case 0x566: return ch("q")  // զ
+        case 0x584: return ch("p")  // ք
+        case 0x54F: return ch("s")  // Տ
+        case 0x53C: return ch("l")  // Լ
+        case 0x561: return ch("w")  // ա
+        case 0x531...0x556, 0x560...0x588: return other
+        default: return symbol
+        }
+    }
+
+    /// Latin Extended-C: letters with strokes and hooks (ⱥ ⱦ ⱡ ⱨ ⱪ ...).
+    static func latinExtendedC(_ cp: UInt32) -> UInt32 {
+        switch cp {
+        case 0x2C60, 0x2C61, 0x2C62: return ch("l")
+        case 0x2C63: return ch("p")
+        case 0x2C64: return ch("r")
+        case 0x2C65: return ch("a")
+        case 0x2C66: return ch("t")
+        case 0x2C67, 0x2C68: return ch("h")
+        case 0x2C69, 0x2C6A: return ch("k")
+        case 0x2C6B, 0x2C6C, 0x2C7F: return ch("z")
+        case 0x2C71, 0x2C74: return ch("v")
+        case 0x2C72, 0x2C73: return ch("w")
+        case 0x2C78: return ch("e")
+        case 0x2C7A: return ch("o")
+        case 0x2C7C: return ch("j")
+        case 0x2C7E: return ch("s")
+        default: return other
+        }
+    }
+
+    /// Roman numerals Ⅰ...ↀ and ⅰ...ⅿ: the letters they are drawn with (Ⅰ as an i or l).
+    static func romanNumeral(_ cp: UInt32) -> UInt32 {
+        if cp == 0x2170 { return ch("i") }  // ⅰ
+        switch (cp &- 0x2160) & 0xF {
+        case 0x0: return ch("|")
+        case 0x1: return pack("ii")
+        case 0x2: return pack("iii")
+        case 0x3: return pack("iv")
+        case 0x4: return ch("v")
+        case 0x5: return pack("vi")
+        case 0x6: return pack("vii")
+        case 0x8: return pack("ix")
+        case 0x9: return ch("x")
+        case 0xA: return pack("xi")
+        case 0xB: return pack("xii")
+        case 0xC: return ch("l")
+        case 0xD: return ch("c")
+        case 0xE: return ch("d")
+        case 0xF: return ch("m")
+        default: return symbol  // Ⅷ ⅷ: four units would not fit
         }
     }
 

@@ -4,6 +4,9 @@
 /// again. Each folded unit is one of:
 /// - `a`...`z`: a letter after case folding, diacritic stripping, homoglyph, fullwidth,
 ///   mathematical and enclosed-form mapping (`ｆ`, `ü`, `ſ`, Cyrillic `с`, Greek `ο`, `𝐟`, `ⓕ`);
+/// - `TextFolder.capitalIUnit` (`I`) for an ASCII capital I next to an ASCII lower-case letter,
+///   which the matcher reads as `i` or `l` (`sIut`, `SIut`: a capital I for the l; in capitals,
+///   `SHILLONG`, it is just an `i`);
 /// - `0`...`9` and the ASCII punctuation/symbols as themselves (l33t is decided by the matcher);
 /// - `" "` for any whitespace or control character;
 /// - `TextFolder.otherLetterUnit` for letters of other alphabets (word characters that never match);
@@ -20,6 +23,8 @@ public enum TextFolder {
     public static let otherLetterUnit: UInt8 = 0x01
     /// Folded unit for symbols, emoji, unmapped scripts and invalid UTF-8 bytes (a separator).
     public static let symbolUnit: UInt8 = 0x02
+    /// Folded unit for an ASCII capital `I` next to a lower-case letter: `i`, or an `l` in disguise.
+    public static let capitalIUnit: UInt8 = 0x49
 
     /// Folds `text` into `scratch`, replacing its previous content.
     ///
@@ -36,7 +41,13 @@ public enum TextFolder {
                     while i < n {
                         let b0 = text[i]
                         if b0 < 0x80 {
-                            units[count] = ScalarFold.ascii(b0)
+                            var unit = ScalarFold.ascii(b0)
+                            if b0 == 0x49
+                                && ((i &+ 1 < n && text[i &+ 1] &- 0x61 < 26) || (i > 0 && text[i &- 1] &- 0x61 < 26))
+                            {
+                                unit = capitalIUnit
+                            }
+                            units[count] = unit
                             starts[count] = i
                             ends[count] = i &+ 1
                             count &+= 1

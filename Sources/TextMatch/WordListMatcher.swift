@@ -24,15 +24,28 @@ public struct WordMatch: Sendable, Equatable {
 /// - **Repeats.** Each letter of an entry matches a run of one or more copies, so `fuuuck` and
 ///   `fuckkk` match `fuck`, but `ass` still needs two `s` (`as` and `pas` do not match).
 /// - **l33t.** Inside a match `1 ! |` may stand for `i` (`1 |` also for `l`), `3`→e, `4 @`→a,
-///   `5 $`→s, `0`→o, `7 +`→t, `8`→b, `9`→g. A match needs at least one real letter, so numbers
-///   such as `1337` or `717` never match.
+///   `5 $`→s, `0`→o, `7 +`→t, `8`→b, `9`→g, `v`→u (`fvck`), a capital `I` next to a
+///   lower-case letter→l (`sIut`), and `(`→c (`fu(k`, `(unt`; but a `(` that a `)` closes
+///   within 64 characters starts no match: `(um, no)` is not `cum`). A match needs a letter or
+///   one of `@ $ !` (`@$$`), and a spaced-out match two letters, so numbers, arithmetic and
+///   code (`1337`, `7175`, `7+17`, `c | 1 +`) never match; a match whose only letters are a...f
+///   among digits (`a55`, `b00b`) is dropped when a `:` or `-` touches it, as in IPv6 and MAC
+///   addresses and UUIDs.
 /// - **Spaced letters.** A run of single characters separated by up to three non-letters
 ///   (`f u c k`, `f.u.c.k`, `f . u . c . k`, `f*u*c*k`; but not two or more plain spaces, which
-///   separate spaced-out words) is read as one word: the term must start at the first piece (or
-///   the first letter, after leading digits or symbols) and end at the last one, or before a
-///   suffix there. So `what the f u c k man` matches, `m a s s` and `H E L L O` do not.
+///   separate spaced-out words) is read as one word. The term must start at the first piece (or
+///   the first letter, after leading digits or symbols; or after up to three leading one-letter
+///   words `a I u r`: `u r a b i t c h`, `I f u c k`; or where the separator changes from spaces to
+///   punctuation: `F U s.h.i.t`) and end at the last piece (or before a suffix there; or before
+///   up to three trailing one-letter words `a I u`: `f u c k u`; or where the separator changes
+///   back to spaces). So `what the f u c k man` matches, `m a s s`, `a s s i s t` and `H E L L O`
+///   do not. Letters spaced out by two or three plain spaces each (`f  u  c  k`) form a run too,
+///   walked from its first piece.
 /// - **Inflections.** A term also matches followed by one suffix from `inflectionSuffixes`; a
-///   suffix starting with the term's last letter shares it (`rape`+`d`, `rape`+`s`).
+///   suffix starting with the term's last letter shares it (`rape`+`d`, `rape`+`s`). A term ending
+///   in a consonant and `y` also matches with `ie` for the `y` (`pussies`, `titties`); a term
+///   ending in a consonant and a silent `e` also matches without the `e` before one of
+///   `stemSuffixes` (`raping`, `rapist`, `whoring`, but not `rapping`).
 /// - **Phrases.** Spaces or punctuation inside an entry match any run of separators.
 /// - **Masked letters.** `*` inside an entry (`f*ck`, `sh*t`) matches `*` or `#` in the text, one
 ///   or more; text masks never match plain terms, so ordinary text cannot be affected.
@@ -40,20 +53,29 @@ public struct WordMatch: Sendable, Equatable {
 /// Cost: one pass over the folded text; from each word start a bounded, backtracking walk over a
 /// trie of all entries, so the time does not grow with the number of terms. Every walk has a
 /// step budget proportional to the length of its word, so adversarial input stays linear.
+/// Known limit: a budget covers at most about 4,096 units, so a term at the end of a single word
+/// or spaced run longer than that (padded with ambiguous l33t, say) may be missed.
 public struct WordListMatcher: Sendable {
     /// Longest entry accepted, in folded characters; bounds the depth of a walk.
     public static let maxEntryLength = 64
 
     /// Inflections accepted after a term (and after an allowed word).
     ///
-    /// Plural and verb forms (`s es ed er ers ing ings in`), adjectives (`y ie ies ier iest`:
-    /// `shitty` is `shit` + `y` because letters repeat) and the two compounds that turn nearly
-    /// every term into an insult (`hole`, `head`). Anything else (`fuckface`) belongs in the list.
+    /// Plural and verb forms (`s es ed er ers ing ings in`), adjectives (`y ie ies ier iest ish less`:
+    /// `shitty` is `shit` + `y` because letters repeat) and the compounds that turn nearly every
+    /// term into an insult (`hole head face bag wad wit wipe stain sucker licker hat`, and their
+    /// plurals: `fuckface`, `cuntbag`, `dickwipe`). Other compounds (`dumbass`) belong in the list.
     public static let inflectionSuffixes: [String] = [
         "s", "es", "ed", "er", "ers", "ing", "ings", "in",
-        "y", "ie", "ies", "ier", "iest",
-        "hole", "holes", "head", "heads",
+        "y", "ie", "ies", "ier", "iest", "ish", "less",
+        "hole", "holes", "head", "heads", "face", "faces", "bag", "bags", "wad", "wads", "wit", "wits",
+        "wipe", "wipes", "stain", "stains", "sucker", "suckers", "licker", "lickers", "hat", "hats",
     ]
+
+    /// Suffixes that may follow an entry ending in a silent e once the e is dropped: `raping`, `rapist`,
+    /// `whoring`. They start with a vowel, and the consonant before them must not be doubled, so
+    /// `rapping` and `rapper` do not spell `rape`.
+    public static let stemSuffixes: [String] = ["ing", "ings", "in", "er", "ers", "ed", "ist", "ists"]
 
     /// Number of blocked terms (including duplicates, which are shadowed by the first one).
     public let termCount: Int
@@ -79,14 +101,39 @@ public struct WordListMatcher: Sendable {
             let labels = suffix.utf8.map { Int($0 &- 0x61) }
             builder.mark(builder.insert(Self.runs(labels), from: Trie.suffixRoot), Trie.suffixEnd)
         }
+        for suffix in Self.stemSuffixes {
+            let labels = suffix.utf8.map { Int($0 &- 0x61) }
+            builder.mark(builder.insert(Self.runs(labels), from: Trie.stemSuffixRoot), Trie.suffixEnd)
+        }
         let scratch = FoldScratch()
+        var termLabels: [[Int]] = []
         for (index, term) in terms.enumerated() {
             let labels = try Self.labels(of: term, index: index, isAllowListEntry: false, scratch: scratch)
             builder.mark(builder.insert(Self.runs(labels), from: Trie.termRoot), Int32(index))
+            termLabels.append(labels)
         }
+        var allowedLabels: [[Int]] = []
         for (index, word) in allowed.enumerated() {
             let labels = try Self.labels(of: word, index: index, isAllowListEntry: true, scratch: scratch)
             builder.mark(builder.insert(Self.runs(labels), from: Trie.termRoot), Trie.allowed)
+            allowedLabels.append(labels)
+        }
+        // Derived spellings, after every real entry so that real entries win shared nodes.
+        for (index, labels) in termLabels.enumerated() {
+            if let form = Self.yToIe(labels) {
+                builder.mark(builder.insert(Self.runs(form), from: Trie.termRoot), Int32(index))
+            }
+            if let stem = Self.silentEStem(labels) {
+                builder.mark(builder.insert(Self.runs(stem), from: Trie.termRoot), Trie.firstTermStem - Int32(index))
+            }
+        }
+        for labels in allowedLabels {
+            if let form = Self.yToIe(labels) {
+                builder.mark(builder.insert(Self.runs(form), from: Trie.termRoot), Trie.allowed)
+            }
+            if let stem = Self.silentEStem(labels) {
+                builder.mark(builder.insert(Self.runs(stem), from: Trie.termRoot), Trie.allowedStem)
+            }
         }
         termCount = terms.count
         allowedCount = allowed.count
@@ -131,6 +178,9 @@ public struct WordListMatcher: Sendable {
                         var allowedUntil = 0
                         var wordStart = 0, wordEnd = 0, leadingLeet = 0, wordHasLeet = false
                         var spacedRunHasLetter = true
+                        // Pieces of the current spaced run before `i`, and whether all of them are
+                        // one-letter words, digits or symbols (`I`, `u r a`, `2:`).
+                        var runPieces = 0, runPrefixSkippable = false
                         while i < n {
                             if unitClass(units[i]) == UnitClass.separator {
                                 i &+= 1
@@ -157,21 +207,42 @@ public struct WordListMatcher: Sendable {
                                 walker.walk(from: i, spaced: false, budget: 256 &+ 16 &* min(wordEnd &- i, 4096))
                             }
                             if walker.isPiece(i) {
-                                // A spaced run is walked from its first piece, and again from its first
-                                // letter when digits or symbols come first ("2: f.u.c.k", "! f u c k").
-                                // Never from later letters: "m a s s" is not "ass", and "a a a ..."
-                                // stays linear.
-                                let isLetter = unitClass(units[i]) == UnitClass.letter
+                                // A spaced run is walked from its first piece, from its first letter
+                                // when digits or symbols come first ("2: f.u.c.k", "! f u c k"), and
+                                // from the pieces after up to `maxSkipLetters` leading one-letter
+                                // words ("I f u c k", "u r a b i t c h"). Never from other letters:
+                                // "m a s s" is not "ass", and "a a a ..." stays linear.
+                                let unit = units[i]
+                                let isLetter = unitClass(unit) == UnitClass.letter
+                                walker.wide = false
                                 var startsHere = false
                                 if walker.isRunStart(i) {
                                     startsHere = true
                                     spacedRunHasLetter = isLetter
+                                    runPieces = 0
+                                    runPrefixSkippable = true
                                 } else if isLetter && !spacedRunHasLetter {
                                     startsHere = true
                                     spacedRunHasLetter = true
+                                } else if runPrefixSkippable && runPieces <= Walker.maxSkipLetters
+                                    && walker.gap(before: i) == Walker.plainGap
+                                {
+                                    // After one-letter words separated by spaces ("u r a b.i.t.c.h").
+                                    startsHere = true
+                                } else if walker.styleBreak(before: i) {
+                                    // The separator style changes: "F U s.h.i.t" starts at the s.
+                                    startsHere = true
                                 }
+                                if isLetter && !isLeadingSkipLetter(unit) { runPrefixSkippable = false }
+                                runPieces &+= 1
                                 if startsHere {
                                     walker.walk(from: i, spaced: true, budget: 256 &+ 16 &* walker.runExtent(from: i))
+                                }
+                                // Letters spaced out by two or three plain spaces ("f  u  c  k") are
+                                // walked from the start of such a run only.
+                                walker.wide = true
+                                if walker.isRunStart(i) && walker.hasNextPiece(i) {
+                                    walker.walk(from: i, spaced: true, wide: true, budget: 256 &+ 16 &* walker.runExtent(from: i))
                                 }
                             }
                             if walker.allowEnd > allowedUntil { allowedUntil = walker.allowEnd }
@@ -181,6 +252,7 @@ public struct WordListMatcher: Sendable {
                                 if !report(match) { return }
                                 i = end
                                 spacedRunHasLetter = true
+                                runPrefixSkippable = false
                                 continue
                             }
                             // Inside a word without l33t symbols nothing can start (no leading symbols
@@ -210,7 +282,7 @@ public struct WordListMatcher: Sendable {
             let unit = scratch.units[k]
             switch unitClass(unit) {
             case UnitClass.letter:
-                labels.append(Int(unit &- 0x61))
+                labels.append(unit == TextFolder.capitalIUnit ? 8 : Int(unit &- 0x61))
                 hasLetter = true
             case UnitClass.digit:
                 labels.append(Label.firstDigit + Int(unit &- 0x30))
@@ -222,6 +294,7 @@ public struct WordListMatcher: Sendable {
                 case UInt8(ascii: "@"): letter = UInt8(ascii: "a")
                 case UInt8(ascii: "$"): letter = UInt8(ascii: "s")
                 case UInt8(ascii: "+"): letter = UInt8(ascii: "t")
+                case UInt8(ascii: "("): letter = UInt8(ascii: "c")
                 default: letter = UInt8(ascii: "l")
                 }
                 labels.append(Int(letter &- 0x61))
@@ -260,6 +333,28 @@ public struct WordListMatcher: Sendable {
         return labels
     }
 
+    /// Whether a label is a consonant letter.
+    private static func isConsonant(_ label: Int) -> Bool {
+        label < Label.firstDigit && ![0, 4, 8, 14, 20].contains(label)  // not a e i o u
+    }
+
+    /// `pussy` → `pussie`, so that `pussies`, `pussied` follow from the usual suffixes.
+    /// Only for an entry ending in a consonant and a single `y`.
+    private static func yToIe(_ labels: [Int]) -> [Int]? {
+        let y = 24, i = 8, e = 4
+        guard labels.count >= 4, labels[labels.count - 1] == y, isConsonant(labels[labels.count - 2]) else { return nil }
+        return labels.dropLast() + [i, e]
+    }
+
+    /// `rape` → `rap`, which only matches before a suffix from `stemSuffixes` starting with a vowel
+    /// (`raping`, `rapist`). Only for an entry ending in a single consonant and a silent `e`.
+    private static func silentEStem(_ labels: [Int]) -> [Int]? {
+        let e = 4
+        guard labels.count >= 4, labels[labels.count - 1] == e, isConsonant(labels[labels.count - 2]),
+              labels[labels.count - 2] != labels[labels.count - 3] else { return nil }
+        return Array(labels.dropLast())
+    }
+
     /// Collapses repeated labels into (label, minimum run length) pairs.
     private static func runs(_ labels: [Int]) -> [(label: Int, count: Int)] {
         var result: [(label: Int, count: Int)] = []
@@ -289,8 +384,8 @@ enum Label {
 ///
 /// A node is reached by a run of one label with at least `minCount` copies; children of a node
 /// with the same label but different minimum counts (`as`, `ass`) are chained through `sibling`.
-/// Node 0 is the root of terms and allowed words, node 1 the root of inflection suffixes;
-/// neither is ever a child, so 0 means "no child".
+/// Node 0 is the root of terms and allowed words, node 1 the root of inflection suffixes, node 2
+/// the root of stem suffixes; none is ever a child, so 0 means "no child".
 enum Trie {
     static let stride = Label.count + 3
     static let siblingSlot = Label.count
@@ -298,10 +393,27 @@ enum Trie {
     static let endSlot = Label.count + 2
     static let termRoot = 0
     static let suffixRoot = 1
+    /// Root of the suffixes that may follow a stem without its silent e (`stemSuffixes`).
+    static let stemSuffixRoot = 2
     /// End kinds: >= 0 is a term index.
     static let noEnd: Int32 = -1
     static let allowed: Int32 = -2
     static let suffixEnd: Int32 = -3
+    /// An allowed word without its final silent e; only ends a match before a stem suffix.
+    static let allowedStem: Int32 = -4
+    /// `firstTermStem - index`: term `index` without its final silent e (`rap` of `rape`).
+    static let firstTermStem: Int32 = -5
+
+    /// Precedence when entries share a trie node: allowed words, then terms (the first one), then
+    /// stems of allowed words, then stems of terms.
+    static func rank(_ kind: Int32) -> Int {
+        if kind == allowed { return 4 }
+        if kind >= 0 { return 3 }
+        if kind == allowedStem { return 2 }
+        if kind <= firstTermStem { return 1 }
+        if kind == suffixEnd { return 0 }  // only in the suffix subtrees
+        return -1
+    }
 }
 
 struct TrieBuilder {
@@ -310,6 +422,7 @@ struct TrieBuilder {
     var runCap = 1
 
     init() {
+        _ = addNode(minCount: 0)
         _ = addNode(minCount: 0)
         _ = addNode(minCount: 0)
     }
@@ -346,11 +459,11 @@ struct TrieBuilder {
         return node
     }
 
-    /// Marks an entry end: allowed beats a term, the first term beats later duplicates.
+    /// Marks an entry end: allowed beats a term, a term beats stems, the first term beats later
+    /// duplicates (see `Trie.rank`).
     mutating func mark(_ node: Int, _ kind: Int32) {
         let slot = node * Trie.stride + Trie.endSlot
-        let current = cells[slot]
-        if current == Trie.noEnd || kind == Trie.allowed {
+        if Trie.rank(kind) > Trie.rank(cells[slot]) {
             cells[slot] = kind
         }
     }
