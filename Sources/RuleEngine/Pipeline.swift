@@ -203,8 +203,10 @@ public final class Pipeline: Sendable {
             switch rules[span.rule].action {
             case .redact(let template): template.render(match: matched, into: &out)
             case .mask:
-                // One '*' per character (UTF-8 lead byte), so the masked word keeps its length.
-                for byte in matched where byte & 0xC0 != 0x80 { out.append(UInt8(ascii: "*")) }
+                // One '*' per visible character (zero-width ones hidden in the word add none),
+                // so the masked word keeps its visible length.
+                let stars = TextFolder.characterCount(in: value, range: span.start..<span.end)
+                for _ in 0..<stars { out.append(UInt8(ascii: "*")) }
             default: out.append(contentsOf: matched)
             }
             written = span.end
