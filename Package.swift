@@ -23,10 +23,15 @@ let package = Package(
         .target(name: "TextMatch"),
         // Rule files, validators, the compiled immutable pipeline and its decisions.
         .target(name: "RuleEngine", dependencies: ["PCRE2", "JSONBytes", "TextMatch"]),
-        // Twilio protocol: decision -> webhook answer (and, later, forms and signatures).
+        // Twilio protocol: form decoding, SHA-1/SHA-256/HMAC, signatures, the event model, decision -> answer.
         .target(name: "TwilioWebhook", dependencies: ["RuleEngine", "JSONBytes"]),
-        // The app layer: wires rule engine and protocol; check and eval runners.
-        .target(name: "Gateway", dependencies: ["RuleEngine", "TwilioWebhook", "JSONBytes"]),
+        // The few Linux calls Glibc does not export to Swift (epoll, accept4, eventfd).
+        .target(name: "CSystem"),
+        // HTTP/1.1: request parser and response writer (no syscalls), epoll workers, limits, timeouts.
+        // Knows nothing of Twilio or rules.
+        .target(name: "HTTPServer", dependencies: ["CSystem"]),
+        // The app layer: wires HTTP, protocol and rule engine; serve, check and eval; metrics, logs, reload.
+        .target(name: "Gateway", dependencies: ["RuleEngine", "TwilioWebhook", "JSONBytes", "HTTPServer"]),
         // The CLI: argument parsing only.
         .executableTarget(name: "prehook", dependencies: ["Gateway"]),
 
@@ -49,7 +54,8 @@ let package = Package(
         .testTarget(name: "TextMatchTests", dependencies: ["TextMatch"]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "PCRE2"]),
         .testTarget(name: "TwilioWebhookTests", dependencies: ["TwilioWebhook", "RuleEngine", "PCRE2"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPServer", "TwilioWebhook"]),
         .testTarget(name: "PrehookCLITests", dependencies: ["Gateway"]),
     ]
 )
