@@ -19,8 +19,14 @@ public struct Decision {
     public let outcome: Outcome
     public let pipeline: Pipeline
     let workspace: PipelineWorkspace
-    /// Why a rule failed, for `.failed`.
+    /// Why a rule failed, for `.failed`: its PCRE2 error, or `nil` when the deadline passed first.
     public let failure: PCRE2Error?
+
+    /// True when the decision failed because the request's deadline passed, not a rule's budget.
+    public var deadlineExceeded: Bool {
+        guard case .failed = outcome else { return false }
+        return failure == nil
+    }
 
     init(event: PreEventType, outcome: Outcome, pipeline: Pipeline, workspace: PipelineWorkspace, failure: PCRE2Error? = nil) {
         self.event = event

@@ -85,13 +85,26 @@ public final class Pipeline: Sendable {
 
     /// Decides what to answer for one event. The ``Decision`` reads its details from `workspace`, so
     /// use it before the workspace's next evaluation.
-    public func evaluate<Fields: EventFields>(_ event: PreEventType, fields: Fields, workspace ws: PipelineWorkspace) -> Decision {
+    ///
+    /// `deadline` is a ``MonotonicClock`` instant: a rule that would start after it is not run and the
+    /// decision is `.failed` with a `.deadlineExceeded` note, so the caller answers by its error policy
+    /// in time. Each single rule is bounded by its PCRE2 budget, so the overrun is at most one rule.
+    public func evaluate<Fields: EventFields>(_ event: PreEventType, fields: Fields, workspace ws: PipelineWorkspace,
+                                              deadline: MonotonicClock.Instant = .distantFuture) -> Decision {
         ws.begin(fieldCount: fieldNames.count)
         let plan = plans[event.index]
         var current = -1
+        let checksDeadline = deadline != .distantFuture
+        /// True (and the trace noted) when the next rule would start after the deadline.
+        func outOfTime(_ index: Int) -> Bool {
+            guard checksDeadline, MonotonicClock.now() > deadline else { return false }
+            ws.trace.append(FiredRule(ruleIndex: index, mode: rules[index].mode, hits: 0, note: .deadlineExceeded))
+            return true
+        }
         do {
             for index in plan.blocks {
                 current = index
+                if outOfTime(index) { return Decision(event: event, outcome: .failed(ruleIndex: index), pipeline: self, workspace: ws) }
                 let rule = rules[index]
                 guard let value = fields.value(of: fieldNames[rule.fieldIndex]), try firstHit(rule, in: value, ws) != nil else { continue }
                 ws.trace.append(FiredRule(ruleIndex: index, mode: rule.mode, hits: 1, note: nil))
@@ -102,6 +115,7 @@ public final class Pipeline: Sendable {
                 ws.spans.removeAll(keepingCapacity: true)
                 for index in group.rules {
                     current = index
+                    if outOfTime(index) { return Decision(event: event, outcome: .failed(ruleIndex: index), pipeline: self, workspace: ws) }
                     let hits = try collectSpans(index, in: value, ws, enforce: rules[index].mode == .enforce)
                     if hits > 0 { ws.trace.append(FiredRule(ruleIndex: index, mode: rules[index].mode, hits: hits, note: nil)) }
                 }

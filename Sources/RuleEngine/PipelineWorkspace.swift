@@ -72,6 +72,8 @@ public struct FiredRule: Sendable, Hashable {
         case attributesNotObject
         /// The rule ran out of its PCRE2 match budget.
         case limitExceeded
+        /// The request's deadline passed before this rule could start; it did not run.
+        case deadlineExceeded
     }
     /// Index into ``Pipeline/rules``.
     public let ruleIndex: Int

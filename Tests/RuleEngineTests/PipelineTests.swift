@@ -179,6 +179,25 @@ let pipelineRules: [String: String] = [
         }
     }
 
+    @Test func passedDeadlineFailsBeforeTheNextRuleRuns() {
+        let past = MonotonicClock.now()
+        pipeline.evaluate(.onMessageAdd, ["Body": "a TOPSECRET b"], deadline: past) { decision in
+            guard case .failed(let index) = decision.outcome else {
+                Issue.record("expected .failed, got \(decision.outcome)")
+                return
+            }
+            #expect(pipeline.rules[index].id == "block.secret")
+            #expect(decision.deadlineExceeded)
+            #expect(decision.failure == nil)
+            #expect(decision.firedRules.map(\.note) == [.deadlineExceeded])
+        }
+        // The same message with time to spare is rejected by the rule.
+        pipeline.evaluate(.onMessageAdd, ["Body": "a TOPSECRET b"], deadline: MonotonicClock.now().adding(milliseconds: 60_000)) { decision in
+            #expect(decision.outcome == .reject(ruleIndex: 4))
+            #expect(!decision.deadlineExceeded)
+        }
+    }
+
     @Test func checkReportsExamplesThatExceedTheLimit() throws {
         let rules = try TestRules(["r.json5": """
             { rules: [{ id: 'evil', kind: 'redact', description: 'd', pattern: '(a+)+$', replacement: 'x',

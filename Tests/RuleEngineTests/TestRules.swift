@@ -43,7 +43,8 @@ struct TestFields: EventFields {
 
 extension Pipeline {
     /// Evaluates `params` and hands the decision to `body` while the input is alive.
-    func evaluate<R>(_ event: PreEventType, _ params: [String: String], workspace: PipelineWorkspace = PipelineWorkspace(), _ body: (Decision) -> R) -> R {
+    func evaluate<R>(_ event: PreEventType, _ params: [String: String], workspace: PipelineWorkspace = PipelineWorkspace(),
+                     deadline: MonotonicClock.Instant = .distantFuture, _ body: (Decision) -> R) -> R {
         var bytes: [UInt8] = []
         var ranges: [String: Range<Int>] = [:]
         for (key, value) in params {
@@ -52,7 +53,7 @@ extension Pipeline {
             ranges[key] = start..<bytes.count
         }
         return bytes.withUnsafeBufferPointer { storage in
-            body(evaluate(event, fields: TestFields(storage: storage, ranges: ranges), workspace: workspace))
+            body(evaluate(event, fields: TestFields(storage: storage, ranges: ranges), workspace: workspace, deadline: deadline))
         }
     }
 
