@@ -117,3 +117,19 @@ enum _Bytes {
         }
     }
 }
+
+/// UTF-8 well-formedness for other byte decoders (form fields), with the same rules JSON strings get.
+public enum UTF8Check {
+    /// The offset of the first ill-formed sequence (overlong, surrogate, above U+10FFFF, truncated),
+    /// or `nil` when all of `bytes` is valid UTF-8.
+    public static func firstInvalidOffset(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] < 0x80 { i += 1; continue }
+            let n = _Bytes.utf8SequenceLength(bytes, i, bytes.count)
+            if n < 0 { return i }
+            i += n
+        }
+        return nil
+    }
+}

@@ -1,0 +1,255 @@
+/// A streaming hash with fixed-size state: no heap allocation, so it can run on every request.
+public protocol HashFunction: Sendable {
+    static var blockSize: Int { get }
+    static var digestSize: Int { get }
+    init()
+    mutating func update(_ bytes: UnsafeRawBufferPointer)
+    /// Writes `digestSize` bytes to `out`. The state is spent afterwards.
+    mutating func finalize(into out: UnsafeMutableRawBufferPointer)
+}
+
+extension HashFunction {
+    /// One-shot digest (tools and tests).
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
+        var h = Self()
+        bytes.withUnsafeBytes { h.update($0) }
+        var out = [UInt8](repeating: 0, count: digestSize)
+        out.withUnsafeMutableBytes { h.finalize(into: $0) }
+        return out
+    }
+
+    public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
+}
+
+/// The 64-byte block buffering and Merkle–Damgård padding SHA-1 and SHA-256 share.
+struct BlockBuffer: Sendable {
+    var block = SIMD64<UInt8>()
+    var filled = 0
+    var length: UInt64 = 0
+
+    /// Feeds bytes, calling `compress` with each full block.
+    mutating func append(_ bytes: UnsafeRawBufferPointer, _ compress: (SIMD64<UInt8>) -> Void) {
+        length &+= UInt64(bytes.count)
+        for byte in bytes {
+            block[filled] = byte
+            filled += 1
+            if filled == 64 {
+                compress(block)
+                filled = 0
+            }
+        }
+    }
+
+    /// Appends 0x80, zeros and the big-endian bit length, compressing the last block(s).
+    mutating func pad(_ compress: (SIMD64<UInt8>) -> Void) {
+        let bits = length &* 8
+        block[filled] = 0x80
+        filled += 1
+        if filled > 56 {
+            while filled < 64 { block[filled] = 0; filled += 1 }
+            compress(block)
+            filled = 0
+        }
+        while filled < 56 { block[filled] = 0; filled += 1 }
+        for i in 0..<8 { block[56 + i] = UInt8(truncatingIfNeeded: bits >> (56 - 8 * UInt64(i))) }
+        compress(block)
+        filled = 0
+    }
+
+    static func word(_ block: SIMD64<UInt8>, _ i: Int) -> UInt32 {
+        UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
+    }
+}
+
+@inline(__always) func rotl(_ x: UInt32, _ n: UInt32) -> UInt32 { (x << n) | (x >> (32 - n)) }
+@inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+
+/// Writes the first `count` words big-endian (no temporary array: this runs per request).
+func storeBigEndian(_ words: SIMD8<UInt32>, count: Int, into out: UnsafeMutableRawBufferPointer) {
+    for w in 0..<count {
+        let word = words[w]
+        out[4 * w] = UInt8(truncatingIfNeeded: word >> 24)
+        out[4 * w + 1] = UInt8(truncatingIfNeeded: word >> 16)
+        out[4 * w + 2] = UInt8(truncatingIfNeeded: word >> 8)
+        out[4 * w + 3] = UInt8(truncatingIfNeeded: word)
+    }
+}
+
+/// SHA-1 (RFC 3174). Only for Twilio's HMAC-SHA1 request signatures, which Twilio still uses.
+public struct SHA1: HashFunction {
+    public static let blockSize = 64
+    public static let digestSize = 20
+    var h = SIMD8<UInt32>(0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0, 0, 0, 0)
+    var buffer = BlockBuffer()
+
+    public init() {}
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        var state = h
+        buffer.append(bytes) { SHA1.compress(&state, $0) }
+        h = state
+    }
+
+    public mutating func finalize(into out: UnsafeMutableRawBufferPointer) {
+        var state = h
+        buffer.pad { SHA1.compress(&state, $0) }
+        storeBigEndian(state, count: 5, into: out)
+    }
+
+    static func compress(_ h: inout SIMD8<UInt32>, _ block: SIMD64<UInt8>) {
+        var w = SIMD16<UInt32>()
+        for i in 0..<16 { w[i] = BlockBuffer.word(block, i) }
+        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4]
+        for t in 0..<80 {
+            if t >= 16 { w[t & 15] = rotl(w[(t - 3) & 15] ^ w[(t - 8) & 15] ^ w[(t - 14) & 15] ^ w[t & 15], 1) }
+            let f: UInt32, k: UInt32
+            switch t {
+            case 0..<20: f = (b & c) | (~b & d); k = 0x5A82_7999
+            case 20..<40: f = b ^ c ^ d; k = 0x6ED9_EBA1
+            case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8F1B_BCDC
+            default: f = b ^ c ^ d; k = 0xCA62_C1D6
+            }
+            let temp = rotl(a, 5) &+ f &+ e &+ k &+ w[t & 15]
+            e = d; d = c; c = rotl(b, 30); b = a; a = temp
+        }
+        h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e
+    }
+}
+
+/// SHA-256 (FIPS 180-4): `bodySHA256` of JSON webhook bodies and HMAC-SHA256 SharedKey signatures.
+public struct SHA256: HashFunction {
+    public static let blockSize = 64
+    public static let digestSize = 32
+    var h = SIMD8<UInt32>(0x6A09_E667, 0xBB67_AE85, 0x3C6E_F372, 0xA54F_F53A, 0x510E_527F, 0x9B05_688C, 0x1F83_D9AB, 0x5BE0_CD19)
+    var buffer = BlockBuffer()
+
+    static let k: [UInt32] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    ]
+
+    public init() {}
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        var state = h
+        buffer.append(bytes) { SHA256.compress(&state, $0) }
+        h = state
+    }
+
+    public mutating func finalize(into out: UnsafeMutableRawBufferPointer) {
+        var state = h
+        buffer.pad { SHA256.compress(&state, $0) }
+        storeBigEndian(state, count: 8, into: out)
+    }
+
+    static func compress(_ h: inout SIMD8<UInt32>, _ block: SIMD64<UInt8>) {
+        var w = SIMD16<UInt32>()
+        for i in 0..<16 { w[i] = BlockBuffer.word(block, i) }
+        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+        for t in 0..<64 {
+            if t >= 16 {
+                let w15 = w[(t - 15) & 15], w2 = w[(t - 2) & 15]
+                let s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >> 3)
+                let s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >> 10)
+                w[t & 15] = w[t & 15] &+ s0 &+ w[(t - 7) & 15] &+ s1
+            }
+            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+            let ch = (e & f) ^ (~e & g)
+            let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t & 15]
+            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+            let maj = (a & b) ^ (a & c) ^ (b & c)
+            let t2 = s0 &+ maj
+            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+        }
+        h &+= SIMD8(a, b, c, d, e, f, g, hh)
+    }
+}
+
+/// HMAC (RFC 2104) over any ``HashFunction``. A keyed value can be copied and reused: the key
+/// schedule is done once per key, then each message starts from a copy.
+public struct HMAC<H: HashFunction>: Sendable {
+    var inner = H()
+    var outer = H()
+
+    public init(key: UnsafeRawBufferPointer) {
+        var block = SIMD64<UInt8>()
+        if key.count > H.blockSize {
+            var digest = SIMD32<UInt8>()
+            var h = H()
+            h.update(key)
+            withUnsafeMutableBytes(of: &digest) { h.finalize(into: $0) }
+            for i in 0..<H.digestSize { block[i] = digest[i] }
+        } else {
+            for i in 0..<key.count { block[i] = key[i] }
+        }
+        var pad = block ^ SIMD64(repeating: 0x36)
+        withUnsafeBytes(of: &pad) { inner.update(UnsafeRawBufferPointer(rebasing: $0[0..<H.blockSize])) }
+        pad = block ^ SIMD64(repeating: 0x5C)
+        withUnsafeBytes(of: &pad) { outer.update(UnsafeRawBufferPointer(rebasing: $0[0..<H.blockSize])) }
+    }
+
+    public init(key: [UInt8]) { self = key.withUnsafeBytes { HMAC(key: $0) } }
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) { inner.update(bytes) }
+
+    /// Writes the `H.digestSize`-byte MAC.
+    public mutating func finalize(into out: UnsafeMutableRawBufferPointer) {
+        var digest = SIMD32<UInt8>()
+        withUnsafeMutableBytes(of: &digest) { inner.finalize(into: $0) }
+        withUnsafeBytes(of: &digest) { outer.update(UnsafeRawBufferPointer(rebasing: $0[0..<H.digestSize])) }
+        outer.finalize(into: out)
+    }
+
+    /// One-shot MAC (tools and tests).
+    public static func authenticate(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var mac = HMAC(key: key)
+        message.withUnsafeBytes { mac.update($0) }
+        var out = [UInt8](repeating: 0, count: H.digestSize)
+        out.withUnsafeMutableBytes { mac.finalize(into: $0) }
+        return out
+    }
+}
+
+/// A keyed HMAC's state reveals as much as its key: it never prints or mirrors its contents.
+extension HMAC: CustomStringConvertible, CustomReflectable {
+    public var description: String { "HMAC(keyed, redacted)" }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+
+/// Base64 (RFC 4648, standard alphabet, padded), as X-Twilio-Signature carries it.
+public enum Base64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Appends the encoding of `bytes` to `out`.
+    public static func encode(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        var i = 0
+        while i + 3 <= bytes.count {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            out.append(alphabet[Int(n >> 18)]); out.append(alphabet[Int(n >> 12 & 63)])
+            out.append(alphabet[Int(n >> 6 & 63)]); out.append(alphabet[Int(n & 63)])
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest > 0 {
+            let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+            out.append(alphabet[Int(n >> 18)]); out.append(alphabet[Int(n >> 12 & 63)])
+            out.append(rest == 2 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "="))
+            out.append(UInt8(ascii: "="))
+        }
+    }
+}
+
+/// Compares without stopping at the first difference, so timing does not tell an attacker how much
+/// of a forged signature was right. (The length is not secret: it is fixed by the algorithm.)
+public func constantTimeEquals(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    guard a.count == b.count else { return false }
+    var difference: UInt8 = 0
+    for i in 0..<a.count { difference |= a[i] ^ b[i] }
+    return difference == 0
+}
