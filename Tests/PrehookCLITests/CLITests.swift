@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// End-to-end tests of the built `prehook` executable.
 @Suite struct CLITests {
@@ -17,6 +20,7 @@ import Testing
     struct Run { let status: Int32; let stdout: String; let stderr: String }
 
     func prehook(_ args: [String], stdin: String = "") throws -> Run {
+        signal(SIGPIPE, SIG_IGN)  // writing stdin to a child that already exited must be an error, not death
         let process = Process()
         process.executableURL = CLITests.binary
         process.arguments = args
