@@ -51,6 +51,7 @@ struct ExampleRunner {
         let rule = pipeline.rules[index]
         let bytes = Array(text.utf8)
         return bytes.withUnsafeBufferPointer { value -> Result<String?, PCRE2Error> in
+            ws.forgetValues()  // a new buffer may sit where the previous example's was
             do throws(PCRE2Error) {
                 switch rule.action {
                 case .reject:

@@ -37,11 +37,12 @@ public final class Pipeline: Sendable {
             fieldNames.append(FieldName(name: name, utf8: Array(name.utf8), index: fieldNames.count))
             return fieldNames.count - 1
         }
-        let rules = drafts.map { draft in
+        let rules = drafts.enumerated().map { index, draft in
             Rule(id: draft.id!, description: draft.description, kind: draft.kind, mode: draft.mode,
                  events: draft.events, field: draft.field, file: draft.file, reason: draft.reason,
-                 fieldIndex: fieldIndex(draft.field), matcher: draft.matcher, action: draft.action,
-                 examples: draft.examples)
+                 fieldIndex: fieldIndex(draft.field), matcher: draft.matcher, prefilter: draft.prefilter,
+                 wordsKey: draft.wordsSource.map { source in drafts.firstIndex { $0.wordsSource == source }! },
+                 action: draft.action, examples: draft.examples)
         }
         var plans: [EventPlan] = []
         for event in PreEventType.allCases {
@@ -158,6 +159,7 @@ public final class Pipeline: Sendable {
     func firstHit(_ rule: Rule, in value: UnsafeBufferPointer<UInt8>, _ ws: PipelineWorkspace) throws(PCRE2Error) -> Range<Int>? {
         switch rule.matcher {
         case .pattern(let regex, let validator)?:
+            if let prefilter = rule.prefilter, !prefilter.admits(ws.summary(of: value)) { return nil }
             var position = 0
             while position <= value.count, let found = try regex.firstMatch(in: value, from: position, scratch: ws.match) {
                 guard let hit = Pipeline.validated(found, in: value, by: validator) else {
@@ -168,7 +170,10 @@ public final class Pipeline: Sendable {
             }
             return nil
         case .words(let words)?:
-            return words.firstMatch(in: value, scratch: ws.fold)?.range
+            if let key = rule.wordsKey, ws.isKnownClean(key, value) { return nil }
+            let hit = words.firstMatch(in: value, scratch: ws.fold)?.range
+            if hit == nil, let key = rule.wordsKey { ws.recordClean(key, value) }
+            return hit
         case nil:
             return nil
         }
@@ -177,8 +182,10 @@ public final class Pipeline: Sendable {
     /// Adds the rule's validated, non-empty matches to the workspace's spans; returns how many.
     func collectSpans(_ index: Int, in value: UnsafeBufferPointer<UInt8>, _ ws: PipelineWorkspace, enforce: Bool) throws(PCRE2Error) -> Int {
         var hits = 0
-        switch rules[index].matcher {
+        let rule = rules[index]
+        switch rule.matcher {
         case .pattern(let regex, let validator)?:
+            if let prefilter = rule.prefilter, !prefilter.admits(ws.summary(of: value)) { return 0 }
             var position = 0
             while position <= value.count, let found = try regex.firstMatch(in: value, from: position, scratch: ws.match) {
                 if found.isEmpty {
@@ -195,10 +202,12 @@ public final class Pipeline: Sendable {
                 position = hit.upperBound
             }
         case .words(let words)?:
+            if let key = rule.wordsKey, ws.isKnownClean(key, value) { return 0 }
             words.forEachMatch(in: value, scratch: ws.fold) { match in
                 hits += 1
                 if enforce { ws.insert(Span(start: match.range.lowerBound, end: match.range.upperBound, rule: index)) }
             }
+            if hits == 0, let key = rule.wordsKey { ws.recordClean(key, value) }
         case nil:
             break
         }

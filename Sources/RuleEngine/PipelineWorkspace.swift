@@ -16,11 +16,17 @@ public final class PipelineWorkspace {
     var rewritten: [Bool] = []
     var temp: [UInt8] = []
     var redactions = 0
+    /// The byte summary of the last field value a prefilter looked at (most rules read `Body`).
+    private var summaryOf: (base: UnsafePointer<UInt8>?, count: Int) = (nil, -1)
+    private var lastSummary = Prefilter.Summary()
+    /// Word-list scans that found nothing in a value during this evaluation: (words key, value).
+    private var cleanScans: [(key: Int, base: UnsafePointer<UInt8>?, count: Int)] = []
 
     public init(limits: MatchScratch.Limits = .default) {
         match = MatchScratch(limits: limits)
         spans.reserveCapacity(64)
         trace.reserveCapacity(64)
+        cleanScans.reserveCapacity(8)
         temp.reserveCapacity(4096)
     }
 
@@ -36,6 +42,30 @@ public final class PipelineWorkspace {
         spans.removeAll(keepingCapacity: true)
         trace.removeAll(keepingCapacity: true)
         redactions = 0
+        forgetValues()
+    }
+
+    /// Drops what was remembered about field values: their buffers may be reused for other bytes.
+    func forgetValues() {
+        summaryOf = (nil, -1)
+        cleanScans.removeAll(keepingCapacity: true)
+    }
+
+    /// The byte summary of `value`, computed once per value per evaluation.
+    func summary(of value: UnsafeBufferPointer<UInt8>) -> Prefilter.Summary {
+        if summaryOf.base != value.baseAddress || summaryOf.count != value.count {
+            lastSummary = Prefilter.summarize(value)
+            summaryOf = (value.baseAddress, value.count)
+        }
+        return lastSummary
+    }
+
+    func isKnownClean(_ key: Int, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        cleanScans.contains { $0.key == key && $0.base == value.baseAddress && $0.count == value.count }
+    }
+
+    func recordClean(_ key: Int, _ value: UnsafeBufferPointer<UInt8>) {
+        cleanScans.append((key, value.baseAddress, value.count))
     }
 
     /// Adds a span keeping `spans` sorted by start, longer first, then rule order. Insertion keeps the

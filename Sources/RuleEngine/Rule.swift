@@ -19,7 +19,10 @@ public enum RuleMode: String, Sendable {
 }
 
 /// A rule compiled from a rule file: immutable, shared by every worker.
-public struct Rule: Sendable {
+///
+/// A class so the hot path passes one reference around instead of copying a dozen reference-counted
+/// fields per rule per message (measured: a third of a clean message's time went to that).
+public final class Rule: Sendable {
     public let id: String
     public let description: String
     public let kind: RuleKind
@@ -34,8 +37,31 @@ public struct Rule: Sendable {
 
     let fieldIndex: Int
     let matcher: Matcher?
+    let prefilter: Prefilter?
+    /// Rules with the same word lists share this key (the index of the first of them): one clean
+    /// scan of a field answers for all of them.
+    let wordsKey: Int?
     let action: Action
     let examples: Examples
+
+    init(id: String, description: String, kind: RuleKind, mode: RuleMode, events: [PreEventType], field: String,
+         file: String, reason: String?, fieldIndex: Int, matcher: Matcher?, prefilter: Prefilter?, wordsKey: Int?,
+         action: Action, examples: Examples) {
+        self.id = id
+        self.description = description
+        self.kind = kind
+        self.mode = mode
+        self.events = events
+        self.field = field
+        self.file = file
+        self.reason = reason
+        self.fieldIndex = fieldIndex
+        self.matcher = matcher
+        self.prefilter = prefilter
+        self.wordsKey = wordsKey
+        self.action = action
+        self.examples = examples
+    }
 
     /// True for a block rule that masks words instead of rejecting the event.
     public var masks: Bool { if case .mask = action { return true } else { return false } }

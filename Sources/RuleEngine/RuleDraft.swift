@@ -12,6 +12,10 @@ struct RuleDraft {
     var events: [PreEventType] = PreEventType.messageEvents
     var field = "Body"
     var matcher: Matcher?
+    /// `requires`: the characters one of which a field must contain for the pattern to run.
+    var prefilter: Prefilter?
+    /// For word-list rules: the lists' names, so rules sharing them share one scan per field.
+    var wordsSource: String?
     var action: Action = .reject
     var reason: String?
     var examples = Examples(match: [], noMatch: [])
@@ -93,6 +97,7 @@ struct RuleDraft {
                 if allow != nil { messages.append("'allow' goes with 'words', not with 'pattern'") }
             case (nil, let words?):
                 matcher = compileWords(words: words, allow: allow, readWordList: readWordList, &messages)
+                wordsSource = words + "\u{0}" + (allow ?? "")
             }
             reason = reader.string("reason", required: true)
             if let reason, !RuleDraft.isValidID(reason) {
@@ -134,7 +139,21 @@ struct RuleDraft {
             requireRewritable(&messages, what: "set")
         }
 
+        if let characters = reader.string("requires") {
+            if case .pattern? = matcher, let prefilter = Prefilter(requiring: characters) {
+                self.prefilter = prefilter
+            } else if case .pattern? = matcher {
+                messages.append("'requires' must be printable ASCII characters without spaces, e.g. \"0123456789\" or \"@\"")
+            } else {
+                messages.append("'requires' goes with 'pattern'")
+            }
+        }
         readExamples(&reader, &messages)
+        if let prefilter {
+            for example in examples.match where !prefilter.admits(Prefilter.summarize(example.text)) {
+                messages.append("examples: '\(example.text)' should match but has none of the 'requires' characters, so the rule would never run on it")
+            }
+        }
         let allowed = RuleSetLoader.commonKeys.union(RuleSetLoader.kindKeys[kind] ?? [])
         for key in reader.unknownKeys {
             messages.append("'\(key)' is not a key of \(kind.rawValue) rules (allowed: \(allowed.sorted().joined(separator: ", ")))")

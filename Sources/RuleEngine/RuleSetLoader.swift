@@ -9,8 +9,8 @@ public enum RuleSetLoader {
     /// The keys each rule kind accepts, besides the common ones.
     static let commonKeys: Set<String> = ["id", "description", "kind", "events", "field", "mode", "examples"]
     static let kindKeys: [RuleKind: Set<String>] = [
-        .redact: ["pattern", "flags", "validator", "replacement"],
-        .block: ["pattern", "flags", "validator", "words", "allow", "reason", "action"],
+        .redact: ["pattern", "flags", "validator", "requires", "replacement"],
+        .block: ["pattern", "flags", "validator", "requires", "words", "allow", "reason", "action"],
         .enrich: ["set", "when"],
         .set: ["value"],
     ]

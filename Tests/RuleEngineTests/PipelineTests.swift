@@ -242,3 +242,46 @@ let pipelineRules: [String: String] = [
         }
     }
 }
+
+@Suite struct PrefilterTests {
+    static let rules = """
+        { rules: [{ id: 'digits', kind: 'redact', description: 'd', pattern: '\\\\d{4}', requires: '0123456789',
+                    replacement: '[n]', examples: { match: ['1234', '١٢٣٤'], noMatch: ['12'] } }] }
+        """
+
+    @Test func ruleRunsOnlyWhenARequiredOrNonASCIICharacterIsPresent() throws {
+        let pipeline = try TestRules(["r.json5": PrefilterTests.rules]).load()
+        pipeline.evaluate(.onMessageAdd, ["Body": "code 4711"]) { #expect($0.rewrittenValue(of: "Body") == "code [n]") }
+        pipeline.evaluate(.onMessageAdd, ["Body": "no numbers here"]) { #expect($0.outcome == .allow) }
+        // Arabic-Indic digits are \d under UCP: non-ASCII text always reaches the pattern.
+        pipeline.evaluate(.onMessageAdd, ["Body": "رقم ١٢٣٤"]) { #expect($0.rewrittenValue(of: "Body") == "رقم [n]") }
+    }
+
+    @Test func examplesThatTheScreenWouldSkipAreReported() throws {
+        let rules = try TestRules(["r.json5": """
+            { rules: [{ id: 'x', kind: 'redact', description: 'd', pattern: '[a-z]+@', requires: '#',
+                        replacement: '[n]', examples: { match: ['ann@'], noMatch: ['ann'] } }] }
+            """])
+        #expect(rules.problems() == ["r.json5: x: examples: 'ann@' should match but has none of the 'requires' characters, so the rule would never run on it"])
+        let bad = try TestRules(["r.json5": """
+            { rules: [{ id: 'x', kind: 'redact', description: 'd', pattern: 'a', requires: 'a b',
+                        replacement: '[n]', examples: { match: ['a'], noMatch: ['b'] } }] }
+            """])
+        #expect(bad.problems().first?.contains("'requires' must be printable ASCII") == true)
+    }
+
+    @Test func rulesSharingWordListsScanACleanFieldOnce() throws {
+        let words = """
+            { rules: [
+              { id: 'w.block', kind: 'block', description: 'd', words: 'w.txt', reason: 'r', examples: { match: ['darn'], noMatch: ['barn'] } },
+              { id: 'w.mask', kind: 'block', action: 'mask', mode: 'monitor', description: 'd', words: 'w.txt', reason: 'r',
+                examples: { match: [{ text: 'darn', result: '****' }], noMatch: ['barn'] } },
+            ] }
+            """
+        let rules = try TestRules(["r.json5": words, "w.txt": "darn\n"])
+        let pipeline = try rules.load()
+        #expect(pipeline.rules.map(\.wordsKey) == [0, 0])
+        pipeline.evaluate(.onMessageAdd, ["Body": "a barn"]) { #expect($0.outcome == .allow && $0.firedRules.isEmpty) }
+        pipeline.evaluate(.onMessageAdd, ["Body": "oh darn"]) { #expect($0.outcome == .reject(ruleIndex: 0)) }
+    }
+}

@@ -9,11 +9,13 @@ import TwilioWebhook
 
 var rulesDirectory = "Rules"
 var quick = false
+var onlyCase: String?
 var args = CommandLine.arguments.dropFirst()
 while let arg = args.popFirst() {
     switch arg {
     case "--rules": rulesDirectory = args.popFirst() ?? rulesDirectory
     case "--quick": quick = true
+    case "--case": onlyCase = args.popFirst()
     default:
         FileHandle.standardError.write(Data("usage: prehook-bench [--rules DIR] [--quick]\n".utf8))
         exit(2)
@@ -97,7 +99,7 @@ let cases: [(String, [String: String])] = [
 ]
 let iterations = quick ? 2_000 : 100_000
 print("pipeline, one thread, \(iterations) evaluations each (evaluate + encode answer):")
-for (name, params) in cases {
+for (name, params) in cases where onlyCase.map({ name.contains($0) }) ?? true {
     let result = measure(params, iterations: iterations)
     print("  \(name.padding(toLength: 18, withPad: " ", startingAt: 0))  status \(result.status)  \(String(format: "%10.0f", result.rate)) msgs/s  \(String(format: "%8.1f", 1e6 / result.rate)) us/msg  \(String(format: "%.2f", result.allocations)) allocations/msg")
 }
