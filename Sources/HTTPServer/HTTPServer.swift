@@ -32,8 +32,8 @@ public final class HTTPServer: Sendable {
         var port = configuration.port
         var prepared: [(epoll: Int32, listener: Int32, wake: Int32)] = []
         do throws(HTTPServerError) {
-            for _ in 0..<workerCount {
-                let listener = try Socket.listen(host: configuration.host, port: port, backlog: configuration.backlog)
+            for index in 0..<workerCount {
+                let listener = try Socket.listen(host: configuration.host, port: port, backlog: configuration.backlog, exclusive: index == 0)
                 port = listener.port  // later workers join the port the first one got
                 let epoll = csystem_epoll_create()
                 let wake = csystem_eventfd()

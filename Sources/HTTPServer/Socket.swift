@@ -10,7 +10,11 @@ enum Socket {
 
     /// A non-blocking listening socket on `host:port` with `SO_REUSEADDR` and `SO_REUSEPORT`, so every
     /// worker can own one and the kernel spreads new connections between them.
-    static func listen(host: String, port: Int, backlog: Int32) throws(HTTPServerError) -> (fd: Int32, port: Int) {
+    ///
+    /// `SO_REUSEPORT` would also let a second gateway process (an old one still running, with old
+    /// rules) silently share the port. `exclusive` first binds a probe socket without it, which
+    /// fails with "address in use" if anything already listens there; the first worker sets it.
+    static func listen(host: String, port: Int, backlog: Int32, exclusive: Bool = false) throws(HTTPServerError) -> (fd: Int32, port: Int) {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -21,6 +25,16 @@ enum Socket {
             throw .resolve("\(host): \(String(cString: gai_strerror(rc)))")
         }
         defer { freeaddrinfo(list) }
+        if exclusive && port != 0 {
+            let probe = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard probe >= 0 else { throw .socket(errorText()) }
+            var on: Int32 = 1
+            setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+            let bound = bind(probe, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0
+            let text = errorText()
+            close(probe)
+            guard bound else { throw .bind("\(host):\(port): \(text) (is another prehook or server already listening there?)") }
+        }
         let fd = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .socket(errorText()) }
         var one: Int32 = 1

@@ -367,3 +367,14 @@ struct TemporaryRules {
         """
     }
 }
+
+@Suite struct ListenTests {
+    @Test func aSecondServerOnTheSamePortIsRefused() throws {
+        let first = try RunningGateway()
+        var configuration = first.app.configuration
+        configuration.http.port = first.port
+        let second = HTTPServer(configuration: configuration.http) { _ in fatalError("never serves") }
+        #expect(throws: HTTPServerError.self) { try second.start() }
+        #expect(try first.exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").status == 200)
+    }
+}
