@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "MallocCounter", path: "benchmarks/MallocCounter"),
         .executableTarget(
             name: "prehook-bench",
-            dependencies: ["RuleEngine", "TwilioWebhook", "MallocCounter"],
+            dependencies: ["RuleEngine", "TwilioWebhook", "Gateway", "MallocCounter"],
             path: "benchmarks/PipelineBench"
         ),
         // Accuracy of the default rules on a generated, labelled corpus (recall, decoys damaged, false blocks).

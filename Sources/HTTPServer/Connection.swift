@@ -11,6 +11,8 @@ final class Connection {
     /// Edge-triggered epoll: true until a read/write returns EAGAIN, set again by the next event.
     var readable = true
     var writable = true
+    /// EPOLLOUT is in the epoll interest set (only while a send is blocked).
+    var wantsWritable = false
     /// The peer sent FIN: answer what is complete, then close.
     var peerClosed = false
     /// Send what is pending, then close (an error answer, `Connection: close`, shutdown).
@@ -45,6 +47,7 @@ final class Connection {
         parser.reset()
         readable = true
         writable = true
+        wantsWritable = false
         peerClosed = false
         closeAfterFlush = false
         lingering = false

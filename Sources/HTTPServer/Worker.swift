@@ -31,6 +31,7 @@ final class Worker {
     private var dateSecond = -1
     private var stopDeadline: UInt64?
 
+    private static let readInterest = csystem_EPOLLIN | csystem_EPOLLRDHUP | csystem_EPOLLET
     private static let listenerToken = UInt64.max - 1
     private static let wakeToken = UInt64.max - 2
     private static let backPressureBytes = 64 * 1024
@@ -113,8 +114,9 @@ final class Worker {
             if slot >= connections.count { connections.append(contentsOf: repeatElement(nil, count: slot - connections.count + 64)) }
             connections[slot] = c
             openCount += 1
-            let interest = csystem_EPOLLIN | csystem_EPOLLOUT | csystem_EPOLLRDHUP | csystem_EPOLLET
-            if csystem_epoll_ctl(epoll, 1, fd, interest, UInt64(slot)) != 0 {
+            // Readable edges only: EPOLLOUT is added while a send is blocked (see `flush`), or every ACK
+            // that frees send-buffer space would wake the worker for nothing.
+            if csystem_epoll_ctl(epoll, 1, fd, Worker.readInterest, UInt64(slot)) != 0 {
                 close(c)
                 continue
             }
@@ -180,6 +182,9 @@ final class Worker {
                     c.input.didRead(n)
                     c.lastActivity = now
                     progressed = true
+                    // A short read drained the socket: skip the read that would only say EAGAIN.
+                    // Bytes arriving later raise a new edge.
+                    if n < room.count { c.readable = false }
                 } else if n == 0 {
                     c.peerClosed = true
                     progressed = true
@@ -246,16 +251,29 @@ final class Worker {
     }
 
     /// Sends pending output. False on a broken connection.
+    /// Sends pending output. False on a broken connection. A blocked send (the peer reads slowly)
+    /// asks epoll for writable edges until the backlog is gone.
     private func flush(_ c: Connection) -> Bool {
         while c.pendingOutput > 0 {
             let n = c.output.withUnsafeBytes { Socket.send(c.fd, UnsafeRawBufferPointer(rebasing: $0[c.sent...])) }
             if n < 0 { return false }
-            if n == 0 { c.writable = false; return true }
+            if n == 0 {
+                c.writable = false
+                if !c.wantsWritable {
+                    c.wantsWritable = true
+                    _ = csystem_epoll_ctl(epoll, 3, c.fd, Worker.readInterest | csystem_EPOLLOUT, UInt64(c.fd))
+                }
+                return true
+            }
             c.sent += n
             c.lastActivity = now
         }
         c.output.removeAll(keepingCapacity: true)
         c.sent = 0
+        if c.wantsWritable {
+            c.wantsWritable = false
+            _ = csystem_epoll_ctl(epoll, 3, c.fd, Worker.readInterest, UInt64(c.fd))
+        }
         return true
     }
 

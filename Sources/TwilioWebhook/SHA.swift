@@ -21,43 +21,57 @@ extension HashFunction {
     public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
 }
 
-/// The 64-byte block buffering and Merkle–Damgård padding SHA-1 and SHA-256 share.
+/// The 64-byte block buffering and Merkle–Damgård padding SHA-1 and SHA-256 share. Whole blocks
+/// are compressed straight from the input; only a partial block is copied.
 struct BlockBuffer: Sendable {
     var block = SIMD64<UInt8>()
     var filled = 0
     var length: UInt64 = 0
 
-    /// Feeds bytes, calling `compress` with each full block.
-    mutating func append(_ bytes: UnsafeRawBufferPointer, _ compress: (SIMD64<UInt8>) -> Void) {
+    /// Feeds bytes, calling `compress` with a pointer to each full 64-byte block.
+    mutating func append(_ bytes: UnsafeRawBufferPointer, _ compress: (UnsafeRawPointer) -> Void) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         length &+= UInt64(bytes.count)
-        for byte in bytes {
-            block[filled] = byte
-            filled += 1
-            if filled == 64 {
-                compress(block)
-                filled = 0
-            }
+        var offset = 0
+        if filled > 0 {
+            let take = min(64 - filled, bytes.count)
+            withUnsafeMutableBytes(of: &block) { $0.baseAddress!.advanced(by: filled).copyMemory(from: base, byteCount: take) }
+            filled += take
+            offset = take
+            guard filled == 64 else { return }
+            withUnsafeBytes(of: &block) { compress($0.baseAddress!) }
+            filled = 0
+        }
+        while bytes.count - offset >= 64 {
+            compress(base + offset)
+            offset += 64
+        }
+        let rest = bytes.count - offset
+        if rest > 0 {
+            withUnsafeMutableBytes(of: &block) { $0.baseAddress!.copyMemory(from: base + offset, byteCount: rest) }
+            filled = rest
         }
     }
 
     /// Appends 0x80, zeros and the big-endian bit length, compressing the last block(s).
-    mutating func pad(_ compress: (SIMD64<UInt8>) -> Void) {
+    mutating func pad(_ compress: (UnsafeRawPointer) -> Void) {
         let bits = length &* 8
         block[filled] = 0x80
         filled += 1
         if filled > 56 {
             while filled < 64 { block[filled] = 0; filled += 1 }
-            compress(block)
+            withUnsafeBytes(of: &block) { compress($0.baseAddress!) }
             filled = 0
         }
         while filled < 56 { block[filled] = 0; filled += 1 }
         for i in 0..<8 { block[56 + i] = UInt8(truncatingIfNeeded: bits >> (56 - 8 * UInt64(i))) }
-        compress(block)
+        withUnsafeBytes(of: &block) { compress($0.baseAddress!) }
         filled = 0
     }
 
-    static func word(_ block: SIMD64<UInt8>, _ i: Int) -> UInt32 {
-        UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
+    @inline(__always)
+    static func word(_ block: UnsafeRawPointer, _ i: Int) -> UInt32 {
+        UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
     }
 }
 
@@ -96,23 +110,21 @@ public struct SHA1: HashFunction {
         storeBigEndian(state, count: 5, into: out)
     }
 
-    static func compress(_ h: inout SIMD8<UInt32>, _ block: SIMD64<UInt8>) {
-        var w = SIMD16<UInt32>()
-        for i in 0..<16 { w[i] = BlockBuffer.word(block, i) }
-        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4]
-        for t in 0..<80 {
-            if t >= 16 { w[t & 15] = rotl(w[(t - 3) & 15] ^ w[(t - 8) & 15] ^ w[(t - 14) & 15] ^ w[t & 15], 1) }
-            let f: UInt32, k: UInt32
-            switch t {
-            case 0..<20: f = (b & c) | (~b & d); k = 0x5A82_7999
-            case 20..<40: f = b ^ c ^ d; k = 0x6ED9_EBA1
-            case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8F1B_BCDC
-            default: f = b ^ c ^ d; k = 0xCA62_C1D6
+    static func compress(_ h: inout SIMD8<UInt32>, _ block: UnsafeRawPointer) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
+            for i in 0..<16 { w[i] = BlockBuffer.word(block, i) }
+            for t in 16..<80 { w[t] = rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1) }
+            var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4]
+            @inline(__always) func round(_ f: UInt32, _ k: UInt32, _ t: Int) {
+                let temp = rotl(a, 5) &+ f &+ e &+ k &+ w[t]
+                e = d; d = c; c = rotl(b, 30); b = a; a = temp
             }
-            let temp = rotl(a, 5) &+ f &+ e &+ k &+ w[t & 15]
-            e = d; d = c; c = rotl(b, 30); b = a; a = temp
+            for t in 0..<20 { round((b & c) | (~b & d), 0x5A82_7999, t) }
+            for t in 20..<40 { round(b ^ c ^ d, 0x6ED9_EBA1, t) }
+            for t in 40..<60 { round((b & c) | (b & d) | (c & d), 0x8F1B_BCDC, t) }
+            for t in 60..<80 { round(b ^ c ^ d, 0xCA62_C1D6, t) }
+            h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e
         }
-        h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e
     }
 }
 
@@ -148,26 +160,29 @@ public struct SHA256: HashFunction {
         storeBigEndian(state, count: 8, into: out)
     }
 
-    static func compress(_ h: inout SIMD8<UInt32>, _ block: SIMD64<UInt8>) {
-        var w = SIMD16<UInt32>()
-        for i in 0..<16 { w[i] = BlockBuffer.word(block, i) }
-        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-        for t in 0..<64 {
-            if t >= 16 {
-                let w15 = w[(t - 15) & 15], w2 = w[(t - 2) & 15]
-                let s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >> 3)
-                let s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >> 10)
-                w[t & 15] = w[t & 15] &+ s0 &+ w[(t - 7) & 15] &+ s1
+    static func compress(_ h: inout SIMD8<UInt32>, _ block: UnsafeRawPointer) {
+        SHA256.k.withUnsafeBufferPointer { k in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                for i in 0..<16 { w[i] = BlockBuffer.word(block, i) }
+                for t in 16..<64 {
+                    let w15 = w[t - 15], w2 = w[t - 2]
+                    let s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >> 3)
+                    let s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >> 10)
+                    w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                }
+                var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+                for t in 0..<64 {
+                    let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                    let ch = (e & f) ^ (~e & g)
+                    let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
+                    let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                    let maj = (a & b) ^ (a & c) ^ (b & c)
+                    let t2 = s0 &+ maj
+                    hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+                }
+                h &+= SIMD8(a, b, c, d, e, f, g, hh)
             }
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t & 15]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
         }
-        h &+= SIMD8(a, b, c, d, e, f, g, hh)
     }
 }
 
