@@ -29,12 +29,15 @@ public struct FormFields: Sendable {
         public var value: Range<Int>
     }
 
+    /// Decoded bytes live in `storage[0..<used]`; the array is kept at least as long as the
+    /// largest input seen (decoding never lengthens), so decoding writes through a pointer.
     public private(set) var storage: [UInt8] = []
+    public private(set) var used = 0
     public private(set) var fields: [Field] = []
     public let maxFields: Int
 
     public init(reservingBytes: Int = 4096, fields: Int = 32, maxFields: Int = 1000) {
-        storage.reserveCapacity(reservingBytes)
+        storage = [UInt8](repeating: 0, count: reservingBytes)
         self.fields.reserveCapacity(fields)
         self.maxFields = maxFields
     }
@@ -46,49 +49,63 @@ public struct FormFields: Sendable {
     /// `+` is a space, `%XX` a byte; a `%` without two hex digits, or a key or value that does not
     /// decode to UTF-8, is an error.
     public mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(FormError) {
-        storage.removeAll(keepingCapacity: true)
         fields.removeAll(keepingCapacity: true)
-        var i = 0
-        while i < bytes.count {
-            var end = i
-            while end < bytes.count && bytes[end] != UInt8(ascii: "&") { end += 1 }
-            if end > i {
-                guard fields.count < maxFields else { throw FormError(kind: .tooManyFields, offset: maxFields) }
-                var eq = i
-                while eq < end && bytes[eq] != UInt8(ascii: "=") { eq += 1 }
-                let key = try append(bytes, i..<eq)
-                let value = try append(bytes, min(eq + 1, end)..<end)
-                fields.append(Field(key: key, value: value))
+        used = 0
+        if storage.count < bytes.count { storage = [UInt8](repeating: 0, count: max(bytes.count, storage.count * 2)) }
+        let maxFields = self.maxFields
+        var fields = self.fields
+        self.fields = []  // keep the buffer uniquely referenced while it is filled below
+        defer { self.fields = fields }
+        used = try storage.withUnsafeMutableBufferPointer { (out) throws(FormError) -> Int in
+            var written = 0
+            var i = 0
+            while i < bytes.count {
+                var end = i
+                while end < bytes.count && bytes[end] != UInt8(ascii: "&") { end += 1 }
+                if end > i {
+                    guard fields.count < maxFields else { throw FormError(kind: .tooManyFields, offset: maxFields) }
+                    var eq = i
+                    while eq < end && bytes[eq] != UInt8(ascii: "=") { eq += 1 }
+                    let key = try FormFields.decode(bytes, i..<eq, into: out, at: &written)
+                    let value = try FormFields.decode(bytes, min(eq + 1, end)..<end, into: out, at: &written)
+                    fields.append(Field(key: key, value: value))
+                }
+                i = end + 1
             }
-            i = end + 1
+            return written
         }
     }
 
-    /// Percent-decodes `bytes[range]` onto `storage`; returns where it landed.
-    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(FormError) -> Range<Int> {
-        let start = storage.count
+    /// Percent-decodes `bytes[range]` into `out` at `written`; returns where it landed.
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                                into out: UnsafeMutableBufferPointer<UInt8>, at written: inout Int) throws(FormError) -> Range<Int> {
+        let start = written
         var i = range.lowerBound
+        var ascii = true
         while i < range.upperBound {
             let b = bytes[i]
             if b == UInt8(ascii: "+") {
-                storage.append(0x20)
+                out[written] = 0x20
                 i += 1
             } else if b == UInt8(ascii: "%") {
-                guard i + 2 < range.upperBound,
-                      let high = FormFields.hex(bytes[i + 1]), let low = FormFields.hex(bytes[i + 2]) else {
+                guard i + 2 < range.upperBound, let high = hex(bytes[i + 1]), let low = hex(bytes[i + 2]) else {
                     throw FormError(kind: .invalidEscape, offset: i)
                 }
-                storage.append(high << 4 | low)
+                let decoded = high << 4 | low
+                out[written] = decoded
+                if decoded >= 0x80 { ascii = false }
                 i += 3
             } else {
-                storage.append(b)
+                out[written] = b
+                if b >= 0x80 { ascii = false }
                 i += 1
             }
+            written += 1
         }
-        let decoded = start..<storage.count
-        let invalid = storage.withUnsafeBufferPointer { UTF8Check.firstInvalidOffset(in: UnsafeBufferPointer(rebasing: $0[decoded])) }
-        if invalid != nil { throw FormError(kind: .invalidUTF8, offset: range.lowerBound) }
-        return decoded
+        if !ascii, UTF8Check.firstInvalidOffset(in: UnsafeBufferPointer(rebasing: out[start..<written])) != nil {
+            throw FormError(kind: .invalidUTF8, offset: range.lowerBound)
+        }
+        return start..<written
     }
 
     static func hex(_ c: UInt8) -> UInt8? {
