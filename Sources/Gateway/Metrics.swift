@@ -42,7 +42,7 @@ public enum EventLabel: Sendable, Hashable {
     static let count = PreEventType.allCases.count + 3
     var index: Int {
         switch self {
-        case .pre(let event): return PreEventType.allCases.firstIndex(of: event)!
+        case .pre(let event): return event.index
         case .post: return PreEventType.allCases.count
         case .unknown: return PreEventType.allCases.count + 1
         case .none: return PreEventType.allCases.count + 2

@@ -19,7 +19,21 @@ public enum PreEventType: String, CaseIterable, Sendable, Hashable, Codable {
     /// The event name as bytes (precomputed once: no `String` work per request).
     public var utf8Name: [UInt8] { PreEventType.utf8Names[index] }
 
-    var index: Int { PreEventType.allCases.firstIndex(of: self)! }
+    /// Position in `allCases` (a switch: this is read on every evaluation).
+    public var index: Int {
+        switch self {
+        case .onMessageAdd: return 0
+        case .onMessageUpdate: return 1
+        case .onMessageRemove: return 2
+        case .onConversationAdd: return 3
+        case .onConversationUpdate: return 4
+        case .onConversationRemove: return 5
+        case .onParticipantAdd: return 6
+        case .onParticipantUpdate: return 7
+        case .onParticipantRemove: return 8
+        case .onUserUpdate: return 9
+        }
+    }
     private static let utf8Names: [[UInt8]] = allCases.map { Array($0.rawValue.utf8) }
 
     /// Default events for rules that name none: new and edited messages.
