@@ -23,8 +23,10 @@ let package = Package(
         .target(name: "TextMatch"),
         // Rule files, validators, the compiled immutable pipeline and its decisions.
         .target(name: "RuleEngine", dependencies: ["PCRE2", "JSONBytes", "TextMatch"]),
+        // SHA-1 block compression with the x86 SHA extensions (portable Swift is used where they are missing).
+        .target(name: "CSHA1"),
         // Twilio protocol: form decoding, SHA-1/SHA-256/HMAC, signatures, the event model, decision -> answer.
-        .target(name: "TwilioWebhook", dependencies: ["RuleEngine", "JSONBytes"]),
+        .target(name: "TwilioWebhook", dependencies: ["RuleEngine", "JSONBytes", "CSHA1"]),
         // The few Linux calls Glibc does not export to Swift (epoll, accept4, eventfd).
         .target(name: "CSystem"),
         // HTTP/1.1: request parser and response writer (no syscalls), epoll workers, limits, timeouts.
@@ -53,7 +55,7 @@ let package = Package(
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
         .testTarget(name: "TextMatchTests", dependencies: ["TextMatch"]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "PCRE2"]),
-        .testTarget(name: "TwilioWebhookTests", dependencies: ["TwilioWebhook", "RuleEngine", "PCRE2"]),
+        .testTarget(name: "TwilioWebhookTests", dependencies: ["TwilioWebhook", "RuleEngine", "PCRE2", "CSHA1"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPServer", "TwilioWebhook"]),
         .testTarget(name: "PrehookCLITests", dependencies: ["Gateway"]),

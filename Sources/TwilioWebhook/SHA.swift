@@ -1,3 +1,5 @@
+import CSHA1
+
 /// A streaming hash with fixed-size state: no heap allocation, so it can run on every request.
 public protocol HashFunction: Sendable {
     static var blockSize: Int { get }
@@ -98,18 +100,33 @@ public struct SHA1: HashFunction {
 
     public init() {}
 
+    /// Whether the x86 SHA extensions do the compression (checked once per process).
+    static let useHardware = csha1_hardware_available() == 1
+
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var state = h
-        buffer.append(bytes) { SHA1.compress(&state, $0) }
+        buffer.append(bytes) { SHA1.compressBlock(&state, $0) }
         h = state
     }
 
     public mutating func finalize(into out: UnsafeMutableRawBufferPointer) {
         var state = h
-        buffer.pad { SHA1.compress(&state, $0) }
+        buffer.pad { SHA1.compressBlock(&state, $0) }
         storeBigEndian(state, count: 5, into: out)
     }
 
+    @inline(__always)
+    static func compressBlock(_ h: inout SIMD8<UInt32>, _ block: UnsafeRawPointer) {
+        if useHardware {
+            withUnsafeMutableBytes(of: &h) { raw in
+                csha1_compress_hardware(raw.baseAddress!.assumingMemoryBound(to: UInt32.self), block.assumingMemoryBound(to: UInt8.self), 1)
+            }
+        } else {
+            compress(&h, block)
+        }
+    }
+
+    /// The portable compression (RFC 3174 section 6.1).
     static func compress(_ h: inout SIMD8<UInt32>, _ block: UnsafeRawPointer) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
             for i in 0..<16 { w[i] = BlockBuffer.word(block, i) }

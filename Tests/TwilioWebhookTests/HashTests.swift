@@ -108,3 +108,32 @@ func bytes(hex: String) -> [UInt8] {
         }
     }
 }
+
+import CSHA1
+
+@Suite struct SHA1HardwareTests {
+    /// The SHA-NI path and the portable path give the same state for random blocks and states.
+    @Test func hardwareAndPortableCompressionAgree() throws {
+        try #require(csha1_hardware_available() == 1, "no SHA extensions on this CPU: only the portable path runs")
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let block = (0..<64).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            var portable = SIMD8<UInt32>((0..<8).map { _ in UInt32.random(in: 0...UInt32.max, using: &rng) })
+            var hardware = portable
+            block.withUnsafeBytes { SHA1.compress(&portable, $0.baseAddress!) }
+            block.withUnsafeBufferPointer { b in
+                withUnsafeMutableBytes(of: &hardware) { csha1_compress_hardware($0.baseAddress!.assumingMemoryBound(to: UInt32.self), b.baseAddress!, 1) }
+            }
+            #expect((0..<5).map { portable[$0] } == (0..<5).map { hardware[$0] })
+        }
+    }
+
+    @Test func portablePathMatchesTheVectorsToo() {
+        // Drive the portable compression through the padding by hand for "abc".
+        var h = SHA1().h
+        var block = [UInt8](repeating: 0, count: 64)
+        block[0] = 0x61; block[1] = 0x62; block[2] = 0x63; block[3] = 0x80; block[63] = 24
+        block.withUnsafeBytes { SHA1.compress(&h, $0.baseAddress!) }
+        #expect((0..<5).map { String(h[$0], radix: 16) } == ["a9993e36", "4706816a", "ba3e2571", "7850c26c", "9cd0d89d"])
+    }
+}
