@@ -58,16 +58,20 @@ struct BlockBuffer: Sendable {
     /// Appends 0x80, zeros and the big-endian bit length, compressing the last block(s).
     mutating func pad(_ compress: (UnsafeRawPointer) -> Void) {
         let bits = length &* 8
-        block[filled] = 0x80
-        filled += 1
-        if filled > 56 {
-            while filled < 64 { block[filled] = 0; filled += 1 }
-            withUnsafeBytes(of: &block) { compress($0.baseAddress!) }
-            filled = 0
+        let used = filled
+        withUnsafeMutableBytes(of: &block) { raw in
+            let base = raw.baseAddress!
+            base.storeBytes(of: 0x80, toByteOffset: used, as: UInt8.self)
+            if used + 1 > 56 {
+                (base + used + 1).initializeMemory(as: UInt8.self, repeating: 0, count: 63 - used)
+                compress(base)
+                base.initializeMemory(as: UInt8.self, repeating: 0, count: 56)
+            } else {
+                (base + used + 1).initializeMemory(as: UInt8.self, repeating: 0, count: 55 - used)
+            }
+            base.storeBytes(of: bits.bigEndian, toByteOffset: 56, as: UInt64.self)
+            compress(base)
         }
-        while filled < 56 { block[filled] = 0; filled += 1 }
-        for i in 0..<8 { block[56 + i] = UInt8(truncatingIfNeeded: bits >> (56 - 8 * UInt64(i))) }
-        withUnsafeBytes(of: &block) { compress($0.baseAddress!) }
         filled = 0
     }
 

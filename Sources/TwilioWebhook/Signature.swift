@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The secrets a request may be signed with.
 public struct SignatureKeys: Sendable {
     /// Auth tokens, primary first; a secondary one keeps requests valid during a token rotation.
@@ -201,7 +205,8 @@ public struct SignatureVerifier: Sendable {
         if let form = request.form {
             var previous: Int?
             for index in scratch.order {
-                if let p = previous, form.key(at: p).elementsEqual(form.key(at: index)), form.value(at: p).elementsEqual(form.value(at: index)) {
+                if let p = previous, SignatureVerifier.compare(form.key(at: p), form.key(at: index)) == 0,
+                   SignatureVerifier.compare(form.value(at: p), form.value(at: index)) == 0 {
                     continue  // each distinct value of a name once
                 }
                 mac.update(UnsafeRawBufferPointer(form.key(at: index)))
@@ -231,9 +236,20 @@ public struct SignatureVerifier: Sendable {
     }
 
     static func precedes(_ form: FormEventFields, _ a: Int, _ b: Int) -> Bool {
-        let ka = form.key(at: a), kb = form.key(at: b)
-        if !ka.elementsEqual(kb) { return ka.lexicographicallyPrecedes(kb) }
-        return form.value(at: a).lexicographicallyPrecedes(form.value(at: b))
+        let order = compare(form.key(at: a), form.key(at: b))
+        if order != 0 { return order < 0 }
+        return compare(form.value(at: a), form.value(at: b)) < 0
+    }
+
+    /// Byte order, as memcmp gives it (shorter first on a common prefix).
+    @inline(__always)
+    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = min(a.count, b.count)
+        if common > 0 {
+            let order = memcmp(a.baseAddress!, b.baseAddress!, common)
+            if order != 0 { return Int(order) }
+        }
+        return a.count - b.count
     }
 
     // MARK: - Small parsers
