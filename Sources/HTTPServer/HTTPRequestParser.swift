@@ -26,6 +26,8 @@ public struct HTTPRequestParser: Sendable {
     private var start = 0
     /// How far the search for the blank line that ends the head has gone.
     private var scanned = 0
+    /// How far the head has been checked for a bare LF (a line end without CR).
+    private var lineFeedsChecked = 0
     /// Length of the head, CRLFCRLF included, once found and parsed.
     private var headLength: Int?
     private var continueSent = false
@@ -45,6 +47,7 @@ public struct HTTPRequestParser: Sendable {
         headers.removeAll(keepingCapacity: true)
         start = 0
         scanned = 0
+        lineFeedsChecked = 0
         headLength = nil
         continueSent = false
         finished = false
@@ -57,6 +60,8 @@ public struct HTTPRequestParser: Sendable {
             while start < 8, start + 1 < buffer.count, buffer[start] == 0x0D, buffer[start + 1] == 0x0A { start += 2 }
             if scanned < start { scanned = start }
             guard let end = findHeadEnd(buffer) else {
+                // A head written with bare LFs never shows CRLFCRLF: refuse it now, not at the limit.
+                if hasBareLineFeed(buffer) { return fail(.bareLineFeed) }
                 if buffer.count - start > limits.maxHeadBytes {
                     return fail(requestLineEnded(buffer) ? .headTooLarge : .targetTooLong)
                 }
@@ -109,6 +114,18 @@ public struct HTTPRequestParser: Sendable {
         return nil
     }
 
+    /// True when a LF not preceded by CR appears in bytes not checked before.
+    private mutating func hasBareLineFeed(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = max(start, lineFeedsChecked)
+        let limit = min(buffer.count, start + limits.maxHeadBytes + 4)
+        while i < limit {
+            if buffer[i] == 0x0A && (i == start || buffer[i - 1] != 0x0D) { return true }
+            i += 1
+        }
+        lineFeedsChecked = i
+        return false
+    }
+
     private func requestLineEnded(_ buffer: UnsafeBufferPointer<UInt8>, before end: Int? = nil) -> Bool {
         let limit = min(end ?? buffer.count, start + limits.maxHeadBytes)
         var i = start
@@ -127,6 +144,7 @@ public struct HTTPRequestParser: Sendable {
         var contentLength: Int?
         var transferEncoding: Range<Int>?
         var hosts = 0
+        var sawClose = false, sawKeepAlive = false
         var line = lineEnd + 2
         while line < headEnd {
             guard let eol = findLineEnd(buffer, from: line, limit: headEnd) else { return .bareLineFeed }
@@ -157,14 +175,18 @@ public struct HTTPRequestParser: Sendable {
                 hosts += 1
             } else if HTTPRequestParser.equalsLowercase(buffer, name, "connection") {
                 HTTPRequestParser.forEachToken(buffer, header.value) { token in
-                    if HTTPRequestParser.equalsLowercase(buffer, token, "close") { head.keepAlive = false }
-                    if HTTPRequestParser.equalsLowercase(buffer, token, "keep-alive") && head.minorVersion == 0 { head.keepAlive = true }
+                    if HTTPRequestParser.equalsLowercase(buffer, token, "close") { sawClose = true }
+                    if HTTPRequestParser.equalsLowercase(buffer, token, "keep-alive") { sawKeepAlive = true }
                 }
             } else if HTTPRequestParser.equalsLowercase(buffer, name, "expect") {
                 head.expectsContinue = HTTPRequestParser.equalsLowercase(buffer, header.value, "100-continue")
             }
             line = eol + 2
         }
+        // `close` wins wherever it appears; HTTP/1.0 stays open only when asked to.
+        head.keepAlive = !sawClose && (head.minorVersion == 1 || sawKeepAlive)
+        // RFC 9110 10.1.1: a server ignores 100-continue from an HTTP/1.0 client.
+        if head.minorVersion == 0 { head.expectsContinue = false }
         if head.minorVersion == 1 && hosts == 0 { return .missingHost }
         if hosts > 1 { return .duplicateHost }
         if let encoding = transferEncoding {
@@ -216,8 +238,9 @@ public struct HTTPRequestParser: Sendable {
               buffer[version.lowerBound + 6] == UInt8(ascii: ".") else { return .badRequestLine }
         let major = buffer[version.lowerBound + 5], minor = buffer[version.lowerBound + 7]
         guard HTTPRequestParser.isDigit(major), HTTPRequestParser.isDigit(minor) else { return .badRequestLine }
-        guard major == UInt8(ascii: "1"), minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1") else { return .unsupportedVersion }
-        head.minorVersion = minor == UInt8(ascii: "1") ? 1 : 0
+        // RFC 9112 2.3: a later HTTP/1.x minor version is answered as HTTP/1.1; other majors are refused.
+        guard major == UInt8(ascii: "1") else { return .unsupportedVersion }
+        head.minorVersion = minor == UInt8(ascii: "0") ? 0 : 1
         head.keepAlive = head.minorVersion == 1
         return splitTarget(buffer)
     }
