@@ -89,7 +89,8 @@ public final class Pipeline: Sendable {
     ///
     /// `deadline` is a ``MonotonicClock`` instant: a rule that would start after it is not run and the
     /// decision is `.failed` with a `.deadlineExceeded` note, so the caller answers by its error policy
-    /// in time. Each single rule is bounded by its PCRE2 budget, so the overrun is at most one rule.
+    /// in time. Each single rule is bounded by its PCRE2 budget, so the overrun is at most one rule
+    /// (plus the coarse clock's few milliseconds).
     public func evaluate<Fields: EventFields>(_ event: PreEventType, fields: Fields, workspace ws: PipelineWorkspace,
                                               deadline: MonotonicClock.Instant = .distantFuture) -> Decision {
         ws.begin(fieldCount: fieldNames.count)
@@ -98,7 +99,7 @@ public final class Pipeline: Sendable {
         let checksDeadline = deadline != .distantFuture
         /// True (and the trace noted) when the next rule would start after the deadline.
         func outOfTime(_ index: Int) -> Bool {
-            guard checksDeadline, MonotonicClock.now() > deadline else { return false }
+            guard checksDeadline, MonotonicClock.coarseNow() > deadline else { return false }
             ws.trace.append(FiredRule(ruleIndex: index, mode: rules[index].mode, hits: 0, note: .deadlineExceeded))
             return true
         }
