@@ -68,11 +68,13 @@ public enum SignatureCheck: Sendable, Hashable {
 /// Per-worker scratch for signature checks: sort order of parameters and the encoded MAC.
 public final class SignatureScratch {
     var order: [Int] = []
+    var prefixes: [UInt64] = []
     var encoded: [UInt8] = []
     var hex: [UInt8] = []
 
     public init() {
         order.reserveCapacity(64)
+        prefixes.reserveCapacity(64)
         encoded.reserveCapacity(64)
         hex.reserveCapacity(64)
     }
@@ -222,17 +224,49 @@ public struct SignatureVerifier: Sendable {
     }
 
     /// Insertion sort of parameter indices by (name, value) bytes: allocation-free, and forms are small.
+    /// Names are compared by their first 8 bytes as one big-endian integer, and by memcmp only when
+    /// those tie; the scratch arrays are moved into locals so the loop runs without access checks.
     private func sortParameters(_ form: FormEventFields, _ scratch: SignatureScratch) {
-        scratch.order.removeAll(keepingCapacity: true)
-        for index in 0..<form.count {
-            scratch.order.append(index)
-            var j = scratch.order.count - 1
-            while j > 0 && SignatureVerifier.precedes(form, index, scratch.order[j - 1]) {
-                scratch.order[j] = scratch.order[j - 1]
-                j -= 1
-            }
-            scratch.order[j] = index
+        var order: [Int] = []
+        var prefixes: [UInt64] = []
+        swap(&order, &scratch.order)
+        swap(&prefixes, &scratch.prefixes)
+        defer {
+            swap(&order, &scratch.order)
+            swap(&prefixes, &scratch.prefixes)
         }
+        order.removeAll(keepingCapacity: true)
+        prefixes.removeAll(keepingCapacity: true)
+        for index in 0..<form.count {
+            prefixes.append(SignatureVerifier.bigEndianPrefix(form.key(at: index)))
+            order.append(index)
+        }
+        prefixes.withUnsafeBufferPointer { prefix in
+            order.withUnsafeMutableBufferPointer { order in
+                for position in order.indices.dropFirst() {
+                    let index = order[position]
+                    var j = position
+                    while j > 0 {
+                        let other = order[j - 1]
+                        let before = prefix[index] != prefix[other] ? prefix[index] < prefix[other]
+                                                                    : SignatureVerifier.precedes(form, index, other)
+                        if !before { break }
+                        order[j] = other
+                        j -= 1
+                    }
+                    order[j] = index
+                }
+            }
+        }
+    }
+
+    /// The first 8 bytes as a big-endian integer, zero-padded: a < b as integers implies a < b in
+    /// byte order (a shorter name pads with zeros, the smallest byte); equal prefixes decide nothing.
+    @inline(__always)
+    static func bigEndianPrefix(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var value: UInt64 = 0
+        for i in 0..<8 { value = value << 8 | UInt64(i < bytes.count ? bytes[i] : 0) }
+        return value
     }
 
     static func precedes(_ form: FormEventFields, _ a: Int, _ b: Int) -> Bool {

@@ -101,6 +101,41 @@ func pct(_ s: String) -> String {
         #expect(check(moved, target: query, params: vector.params, signature: vector.signature) == .mismatch)
     }
 
+    /// The verifier's allocation-free sort (8-byte prefixes, then memcmp) against the signer's plain
+    /// `sorted`: names that tie on 8 bytes, names that are prefixes of others, NUL and non-ASCII bytes,
+    /// repeated names and repeated pairs, in shuffled order.
+    @Test func parameterOrderMatchesAPlainSortOnHardCases() throws {
+        let names = ["ConversationSid", "ConversationServiceSid", "Conversa", "Conversat", "Conversa\u{0}",
+                     "A", "Ab", "Ab\u{0}", "a", "B\u{E9}", "\u{E9}", "Body", "Body2", "", "ConversationSid\u{1}"]
+        var generator = SeededGenerator(seed: 6)
+        let verifier = try SignatureVerifier(publicURL: "https://gw.example/webhook", keys: SignatureKeys(authTokens: ["tok"]))
+        for _ in 0..<400 {
+            let count = Int.random(in: 1...12, using: &generator)
+            var params: [(String, String)] = []
+            for _ in 0..<count {
+                let value = ["", "1", "2", "10", "x\u{0}", "\u{E9}t\u{E9}"].randomElement(using: &generator)!
+                params.append((names.randomElement(using: &generator)!, value))
+                if Bool.random(using: &generator), let last = params.last { params.append(last) }  // a repeated pair
+            }
+            params.shuffle(using: &generator)
+            let signature = SignatureVerifier.sign(url: "https://gw.example/webhook", parameters: params, token: "tok")
+            #expect(check(verifier, target: nil, params: params, signature: signature) == .valid(.authToken(0)), "\(params)")
+        }
+    }
+
+    /// SplitMix64: a seeded generator, so a failure reproduces.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
     @Test func secondaryTokenCoversARotation() throws {
         let vector = SignatureTests.vectors[1]
         let (base, query) = SignatureTests.split(vector.url)
