@@ -67,6 +67,9 @@ public struct HTTPRequestParser: Sendable {
                 }
                 return .needMore
             }
+            // The same check, in the same order, when the whole head came at once: the error must
+            // not depend on how the bytes were split.
+            if hasBareLineFeed(buffer, before: end) { return fail(.bareLineFeed) }
             if end - start > limits.maxHeadBytes {
                 return fail(requestLineEnded(buffer, before: end) ? .headTooLarge : .targetTooLong)
             }
@@ -114,10 +117,10 @@ public struct HTTPRequestParser: Sendable {
         return nil
     }
 
-    /// True when a LF not preceded by CR appears in bytes not checked before.
-    private mutating func hasBareLineFeed(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// True when a LF not preceded by CR appears in bytes (before `end`) not checked before.
+    private mutating func hasBareLineFeed(_ buffer: UnsafeBufferPointer<UInt8>, before end: Int? = nil) -> Bool {
         var i = max(start, lineFeedsChecked)
-        let limit = min(buffer.count, start + limits.maxHeadBytes + 4)
+        let limit = min(end ?? buffer.count, start + limits.maxHeadBytes + 4)
         while i < limit {
             if buffer[i] == 0x0A && (i == start || buffer[i - 1] != 0x0D) { return true }
             i += 1
