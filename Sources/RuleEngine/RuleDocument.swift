@@ -1,4 +1,10 @@
 import FoundationEssentials
+import JSONBytes
+
+/// Why a rule file is not a JSON5 document this loader reads.
+public struct JSONTreeError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}
 
 /// A JSON5 document as a plain tree, so rule files can be checked key by key with messages that name
 /// the rule and the key (Codable alone would silently ignore unknown keys).
@@ -27,7 +33,11 @@ public indirect enum JSONTree: Sendable, Equatable {
     }
 
     /// Parses JSON5 (comments, trailing commas, unquoted keys, single quotes) through Foundation.
+    /// The bytes must be UTF-8: checked here first, because Foundation's JSON5 scanner stops the
+    /// process on some ill-formed sequences (found by fuzzing) instead of throwing.
     public static func parseJSON5(_ data: Data) throws -> JSONTree {
+        let invalid = data.withUnsafeBytes { UTF8Check.firstInvalidOffset(in: $0.bindMemory(to: UInt8.self)) }
+        if let offset = invalid { throw JSONTreeError(description: "not UTF-8 (an ill-formed byte sequence at byte \(offset))") }
         let decoder = JSONDecoder()
         decoder.allowsJSON5 = true
         return try decoder.decode(DecodableTree.self, from: data).tree

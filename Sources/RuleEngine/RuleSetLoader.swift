@@ -19,24 +19,25 @@ public enum RuleSetLoader {
     /// - Parameter runExamples: run every rule's examples (what `check` and the server do); tools that
     ///   only need the pipeline may skip it.
     public static func load(directory: String, limits: MatchScratch.Limits = .default, runExamples: Bool = true) throws(RuleSetError) -> Pipeline {
+        try load(source: .directory(directory), limits: limits, runExamples: runExamples)
+    }
+
+    /// Loads and compiles the rule set `source` holds (a directory, or files in memory).
+    public static func load(source: RuleSource, limits: MatchScratch.Limits = .default, runExamples: Bool = true) throws(RuleSetError) -> Pipeline {
         var problems: [RuleProblem] = []
-        let fileManager = FileManager.default
-        let names: [String]
-        do {
-            names = try fileManager.contentsOfDirectory(atPath: directory)
-                .filter { $0.hasSuffix(".json5") && !$0.hasPrefix(".") }
-                .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        } catch {
-            throw RuleSetError(problems: [RuleProblem(file: directory, ruleID: nil, message: "cannot read the rules directory")])
+        guard let listed = source.fileNames() else {
+            throw RuleSetError(problems: [RuleProblem(file: source.label, ruleID: nil, message: "cannot read the rules directory")])
         }
+        let names = listed.filter { $0.hasSuffix(".json5") && !$0.hasPrefix(".") }
+            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         if names.isEmpty {
-            throw RuleSetError(problems: [RuleProblem(file: directory, ruleID: nil, message: "no *.json5 rule files")])
+            throw RuleSetError(problems: [RuleProblem(file: source.label, ruleID: nil, message: "no *.json5 rule files")])
         }
 
         var hasher = VersionHasher()
         var specs: [(file: String, tree: JSONTree)] = []
         for name in names {
-            guard let data = fileManager.contents(atPath: directory + "/" + name) else {
+            guard let data = source.contents(of: name) else {
                 problems.append(RuleProblem(file: name, ruleID: nil, message: "cannot read the file"))
                 continue
             }
@@ -55,7 +56,7 @@ public enum RuleSetLoader {
             let result: Result<[String], RuleProblemMessage>
             if name.hasPrefix("/") || name.split(separator: "/").contains("..") {
                 result = .failure(.init("word list '\(name)' must be a file inside the rules directory"))
-            } else if let data = fileManager.contents(atPath: directory + "/" + name) {
+            } else if let data = source.contents(of: name) {
                 hasher.add(name: name, contents: data)
                 result = .success(parseWordList(String(decoding: data, as: UTF8.self)))
             } else {
@@ -126,13 +127,42 @@ public enum RuleSetLoader {
         if let error = error as? DecodingError {
             switch error {
             case .dataCorrupted(let context):
-                let underlying = (context.underlyingError as? CustomDebugStringConvertible)?.debugDescription
-                    ?? context.underlyingError.map { "\($0)" }
+                // Unwrap first: Optional itself is CustomDebugStringConvertible and would print "nil".
+                let underlying = context.underlyingError.map { ($0 as? CustomDebugStringConvertible)?.debugDescription ?? "\($0)" }
                 return underlying.map { "\(context.debugDescription) \($0)" } ?? context.debugDescription
             default: return "\(error)"
             }
         }
         return "\(error)"
+    }
+}
+
+/// Where rule files come from: a directory (the product), or files in memory (the fuzzer, tests).
+public struct RuleSource: Sendable {
+    /// What problems name when the listing itself fails (the directory path).
+    public let label: String
+    private let list: @Sendable () -> [String]?
+    private let read: @Sendable (String) -> Data?
+
+    public init(label: String, list: @escaping @Sendable () -> [String]?, read: @escaping @Sendable (String) -> Data?) {
+        self.label = label
+        self.list = list
+        self.read = read
+    }
+
+    /// The file names (not paths), or `nil` when they cannot be listed.
+    public func fileNames() -> [String]? { list() }
+    /// A file's bytes by name, relative to the source.
+    public func contents(of name: String) -> Data? { read(name) }
+
+    public static func directory(_ path: String) -> RuleSource {
+        RuleSource(label: path,
+                   list: { try? FileManager.default.contentsOfDirectory(atPath: path) },
+                   read: { FileManager.default.contents(atPath: path + "/" + $0) })
+    }
+
+    public static func files(_ files: [String: Data], label: String = "(memory)") -> RuleSource {
+        RuleSource(label: label, list: { Array(files.keys) }, read: { files[$0] })
     }
 }
 

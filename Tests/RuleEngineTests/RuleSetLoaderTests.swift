@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RuleEngine
 
@@ -129,6 +130,30 @@ func redactRule(id: String = "pii.email", extra: String = "") -> String {
         let problems = rules.problems()
         #expect(problems.count == 1)
         #expect(problems[0].hasPrefix("broken.json5: not valid JSON5"))
+        #expect(!problems[0].hasSuffix("nil"), "an absent underlying error printed as nil: \(problems[0])")
+    }
+
+    /// Found by the rules-loader fuzzer: Foundation's JSON5 scanner stopped the process on some
+    /// ill-formed UTF-8; the loader now refuses such a file itself, naming the byte.
+    @Test func aFileThatIsNotUTF8IsAProblemNotACrash() throws {
+        var bytes = Array("{ rules: [ { id: 'x', description: 'caf".utf8)
+        bytes += [0xC3, 0x28, 0xFF]  // a lead byte without its continuation, then a byte UTF-8 never uses
+        bytes += Array("' } ] }".utf8)
+        let source = RuleSource.files(["bad.json5": Data(bytes)])
+        do throws(RuleSetError) {
+            _ = try RuleSetLoader.load(source: source)
+            Issue.record("a non-UTF-8 rule file loaded")
+        } catch {
+            #expect(error.problems.map { $0.description } == ["bad.json5: not valid JSON5: not UTF-8 (an ill-formed byte sequence at byte \(bytes.count - 10))"])
+        }
+    }
+
+    @Test func filesInMemoryLoadLikeTheDirectory() throws {
+        let text = "{ rules: [\(redactRule(id: "m1"))] }"
+        let fromMemory = try RuleSetLoader.load(source: .files(["m.json5": Data(text.utf8)]))
+        let fromDisk = try TestRules(["m.json5": text]).load()
+        #expect(fromMemory.version == fromDisk.version)
+        #expect(fromMemory.rules.map { $0.id } == ["m1"])
     }
 
     @Test func emptyOrMissingDirectoryIsAnError() throws {
