@@ -51,6 +51,14 @@ let package = Package(
             path: "benchmarks/Accuracy"
         ),
 
+        // Fuzzing: the harnesses, libFuzzer's entry point (weak: a plain build links without it) and
+        // the driver. Tests/fuzz/run builds them with libFuzzer and sanitizers; `swift test` replays
+        // the checked-in corpora and crashers through the same harnesses.
+        .target(name: "FuzzHarnesses", dependencies: ["HTTPServer", "TwilioWebhook", "RuleEngine", "JSONBytes", "PCRE2"],
+                path: "Tests/fuzz/Harnesses"),
+        .target(name: "CFuzzDriver", path: "Tests/fuzz/CFuzzDriver"),
+        .executableTarget(name: "prehook-fuzz", dependencies: ["FuzzHarnesses", "CFuzzDriver"], path: "Tests/fuzz/Driver"),
+
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
         .testTarget(name: "TextMatchTests", dependencies: ["TextMatch"]),
@@ -59,5 +67,6 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPServer", "TwilioWebhook"]),
         .testTarget(name: "PrehookCLITests", dependencies: ["Gateway"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarnesses"]),
     ]
 )
