@@ -64,6 +64,10 @@ struct WorkerCounters: Sendable {
     var hits: [Int] = []
     var hitsPipeline: Pipeline?
     var foldedHits: [RuleKey: Int] = [:]
+    /// Failures per `[rule index * 2 + reason]` of `hitsPipeline` (reason 0: match limit, 1: deadline),
+    /// folded into `foldedFailures` like the hits.
+    var failures: [Int] = []
+    var foldedFailures: [FailureKey: Int] = [:]
     var signatureFailures = [Int](repeating: 0, count: SignatureFailure.allCases.count)
     /// Server-side refusals by HTTP status (400, 408, 413, 431, 503, ...) and route misses (404, 405).
     var httpErrors: [Int: Int] = [:]
@@ -72,20 +76,37 @@ struct WorkerCounters: Sendable {
     var latencyNanoseconds: UInt64 = 0
 
     struct RuleKey: Hashable, Sendable { let id: String; let mode: RuleMode }
+    struct FailureKey: Hashable, Sendable { let id: String; let reason: String }
+    static let failureReasons = ["match_limit", "deadline"]
 
     mutating func countHits(_ pipeline: Pipeline, _ fired: [FiredRule]) {
         if hitsPipeline !== pipeline { switchPipeline(to: pipeline) }
-        for rule in fired where rule.note == nil { hits[rule.ruleIndex] += 1 }
+        for rule in fired {
+            switch rule.note {
+            case nil: hits[rule.ruleIndex] += 1
+            case .limitExceeded?: failures[rule.ruleIndex * 2] += 1
+            case .deadlineExceeded?: failures[rule.ruleIndex * 2 + 1] += 1
+            case .attributesNotObject?: break
+            }
+        }
     }
 
     mutating func switchPipeline(to pipeline: Pipeline) {
-        if let old = hitsPipeline {
-            for (index, count) in hits.enumerated() where count > 0 {
-                foldedHits[RuleKey(id: old.rules[index].id, mode: old.rules[index].mode), default: 0] += count
-            }
-        }
+        if let old = hitsPipeline { WorkerCounters.fold(hits, failures, of: old, into: &foldedHits, &foldedFailures) }
         hitsPipeline = pipeline
         hits = [Int](repeating: 0, count: pipeline.rules.count)
+        failures = [Int](repeating: 0, count: pipeline.rules.count * 2)
+    }
+
+    /// Adds per-index counts of `pipeline` to counts keyed by rule id, which outlive rule sets.
+    static func fold(_ hits: [Int], _ failures: [Int], of pipeline: Pipeline,
+                     into foldedHits: inout [RuleKey: Int], _ foldedFailures: inout [FailureKey: Int]) {
+        for (index, count) in hits.enumerated() where count > 0 {
+            foldedHits[RuleKey(id: pipeline.rules[index].id, mode: pipeline.rules[index].mode), default: 0] += count
+        }
+        for (slot, count) in failures.enumerated() where count > 0 {
+            foldedFailures[FailureKey(id: pipeline.rules[slot / 2].id, reason: failureReasons[slot % 2]), default: 0] += count
+        }
     }
 
     mutating func observe(latency nanoseconds: UInt64) {
@@ -150,10 +171,9 @@ public final class Metrics: Sendable {
                 total.latencyCount += counters.latencyCount
                 total.latencyNanoseconds &+= counters.latencyNanoseconds
                 for (key, count) in counters.foldedHits { total.foldedHits[key, default: 0] += count }
+                for (key, count) in counters.foldedFailures { total.foldedFailures[key, default: 0] += count }
                 if let pipeline = counters.hitsPipeline {
-                    for (index, count) in counters.hits.enumerated() where count > 0 {
-                        total.foldedHits[.init(id: pipeline.rules[index].id, mode: pipeline.rules[index].mode), default: 0] += count
-                    }
+                    WorkerCounters.fold(counters.hits, counters.failures, of: pipeline, into: &total.foldedHits, &total.foldedFailures)
                 }
             }
         }
@@ -178,6 +198,11 @@ public final class Metrics: Sendable {
         family("prehook_rule_hits_total", "counter", "Times each rule fired, by rule id and mode.")
         for (key, count) in s.foldedHits.sorted(by: { ($0.key.id, $0.key.mode.rawValue) < ($1.key.id, $1.key.mode.rawValue) }) {
             out += "prehook_rule_hits_total{rule=\"\(key.id)\",mode=\"\(key.mode.rawValue)\"} \(count)\n"
+        }
+        family("prehook_rule_failures_total", "counter",
+               "Times a rule could not finish, by rule id and reason (match_limit: its PCRE2 budget; deadline: the request's); answered by the error policy.")
+        for (key, count) in s.foldedFailures.sorted(by: { ($0.key.id, $0.key.reason) < ($1.key.id, $1.key.reason) }) {
+            out += "prehook_rule_failures_total{rule=\"\(key.id)\",reason=\"\(key.reason)\"} \(count)\n"
         }
         family("prehook_signature_failures_total", "counter", "Requests refused for a missing or wrong X-Twilio-Signature.")
         for failure in SignatureFailure.allCases where failure != .none {

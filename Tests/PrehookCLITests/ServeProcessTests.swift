@@ -160,6 +160,41 @@ import Glibc
         }
     }
 
+    /// A rule that backtracks catastrophically on some input: the request is answered by the error
+    /// policy well within the deadline, the rule is named in the log and counted in the metrics, and
+    /// `check` refuses the same rule when one of its own examples is such an input.
+    @Test func catastrophicRuleHitsTheBudgetAndIsReported() throws {
+        let rules = NSTemporaryDirectory() + "prehook-serve-evil-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
+        try """
+            { rules: [{ id: 'evil.nested', kind: 'redact', description: 'nested quantifiers', pattern: '(a+)+$',
+                        replacement: 'x', examples: { match: ['aaa'], noMatch: ['b'] } }] }
+            """.write(toFile: rules + "/evil.json5", atomically: true, encoding: .utf8)
+        for (policy, expected) in [("allow", 200), ("reject", 503)] {
+            let gateway = try Gateway(rules: rules, extra: ["--on-error", policy, "--deadline-ms", "1000"])
+            try gateway.waitUntilListening()
+            let started = Date()
+            let answer = try post(gateway, ["EventType=onMessageAdd", "Body=" + String(repeating: "a", count: 5_000) + "!"])
+            let seconds = Date().timeIntervalSince(started)
+            #expect(answer.status == expected)
+            #expect(seconds < 1.0, "answered after \(seconds) s, past the 1 s deadline")
+            let metrics = try curl(["http://127.0.0.1:\(gateway.port)/metrics"]).body
+            #expect(metrics.contains(#"prehook_rule_failures_total{rule="evil.nested",reason="match_limit"} 1"#))
+            #expect(gateway.stop() == 0)
+            #expect(gateway.log.contains(#""failed_rule":"evil.nested","failure":"match_limit""#))
+            #expect(!gateway.log.contains("aaaaaaaa"))
+        }
+
+        // The same pattern with the bad input among its own examples: `check` refuses it, naming it.
+        try """
+            { rules: [{ id: 'evil.nested', kind: 'redact', description: 'nested quantifiers', pattern: '(a+)+$',
+                        replacement: 'x', examples: { match: ['aaa'], noMatch: ['\(String(repeating: "a", count: 5_000))!'] } }] }
+            """.write(toFile: rules + "/evil.json5", atomically: true, encoding: .utf8)
+        let check = try CLITests().prehook(["check", rules])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("evil.nested") && check.stdout.contains("ran out of match budget"), "\(check.stdout)")
+    }
+
     func versionFromHealth(_ base: String) throws -> String {
         let health = try curl([base + "/healthz"])
         let json = try JSONSerialization.jsonObject(with: Data(health.body.utf8)) as! [String: Any]
