@@ -118,9 +118,11 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// True when a LF not preceded by CR appears in bytes (before `end`) not checked before.
+    /// Only the first `maxHeadBytes + 1` bytes count: exactly what a split arrival has seen when the
+    /// size check fires, so the error never depends on where the pieces broke.
     private mutating func hasBareLineFeed(_ buffer: UnsafeBufferPointer<UInt8>, before end: Int? = nil) -> Bool {
         var i = max(start, lineFeedsChecked)
-        let limit = min(end ?? buffer.count, start + limits.maxHeadBytes + 4)
+        let limit = min(end ?? buffer.count, start + limits.maxHeadBytes + 1)
         while i < limit {
             if buffer[i] == 0x0A && (i == start || buffer[i - 1] != 0x0D) { return true }
             i += 1
