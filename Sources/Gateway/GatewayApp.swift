@@ -77,6 +77,11 @@ public final class GatewayApp: Sendable {
             line.field("msg", "--public-url not given: signatures are checked against \(configuration.publicURL), which only matches requests made to that exact URL; set it to the URL configured in Twilio")
             line.emit(to: STDERR_FILENO)
         }
+        for warning in FileSafety.warnings(rulesDirectory: configuration.rulesDirectory, sharedKeysFile: configuration.sharedKeysFile) {
+            line.begin(level: "warning")
+            line.field("msg", warning)
+            line.emit(to: STDERR_FILENO)
+        }
     }
 
     /// Reloads the rules and logs (and counts) the result. Runs on the control thread.

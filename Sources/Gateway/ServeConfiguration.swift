@@ -19,6 +19,8 @@ public struct ServeConfiguration: Sendable {
     public var reloadPollMilliseconds = 1000
     public var requestLog = true
     public var skipSignature = false
+    /// Where the shared keys came from, if a file: its permissions are checked at start.
+    public var sharedKeysFile: String?
     public var authTokens: [String] = []
     public var sharedKeys: [String: String] = [:]
 
@@ -129,6 +131,7 @@ public struct ServeConfiguration: Sendable {
             guard let text = readFile(path) else { throw Problem("\(source): cannot read \(path)") }
             let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
             try parseSharedKeys(lines, source: path, into: &c.sharedKeys)
+            c.sharedKeysFile = path
         }
         if c.authTokens.isEmpty && c.sharedKeys.isEmpty && !c.skipSignature {
             throw Problem("TWILIO_AUTH_TOKEN is not set: requests cannot be verified. Set it (and TWILIO_AUTH_TOKEN_SECONDARY during a rotation), or pass --insecure-skip-signature for local testing only")

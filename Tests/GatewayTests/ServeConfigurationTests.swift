@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Gateway
 
@@ -138,5 +139,32 @@ import Testing
         #expect(page.contains(#"prehook_request_duration_seconds_bucket{le="+Inf"} 3"#))
         #expect(page.contains("prehook_request_duration_seconds_count 3"))
         #expect(page.contains(#"prehook_rules_loaded{version="v1"} 3"#))
+    }
+}
+
+@Suite struct FileSafetyTests {
+    @Test func warnsAboutRulesOthersCanWriteAndKeysOthersCanRead() throws {
+        let directory = NSTemporaryDirectory() + "prehook-perms-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let rule = directory + "/a.json5"
+        let keys = NSTemporaryDirectory() + "prehook-keys-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: keys) }
+        try "{ rules: [] }".write(toFile: rule, atomically: true, encoding: .utf8)
+        try "k1:secret-value".write(toFile: keys, atomically: true, encoding: .utf8)
+
+        chmod(directory, 0o755); chmod(rule, 0o644); chmod(keys, 0o600)
+        #expect(FileSafety.warnings(rulesDirectory: directory, sharedKeysFile: keys).isEmpty)
+
+        chmod(rule, 0o666); chmod(keys, 0o640)
+        let warnings = FileSafety.warnings(rulesDirectory: directory, sharedKeysFile: keys)
+        #expect(warnings.count == 2)
+        #expect(warnings.contains { $0.hasPrefix("\(rule) is writable by everyone (mode 0666)") })
+        #expect(warnings.contains { $0.hasPrefix("\(keys) is readable or writable by group or others (mode 0640)") })
+        #expect(!warnings.joined().contains("secret-value"))
+
+        chmod(rule, 0o644); chmod(directory, 0o775)
+        #expect(FileSafety.warnings(rulesDirectory: directory, sharedKeysFile: nil) == [
+            "\(directory) is writable by its group (mode 0775): whoever can write the rules decides what the gateway lets through; make the rules writable by their owner only"])
     }
 }
