@@ -32,15 +32,17 @@ public indirect enum JSONTree: Sendable, Equatable {
         }
     }
 
-    /// Parses JSON5 (comments, trailing commas, unquoted keys, single quotes) through Foundation.
-    /// The bytes must be UTF-8: checked here first, because Foundation's JSON5 scanner stops the
-    /// process on some ill-formed sequences (found by fuzzing) instead of throwing.
-    public static func parseJSON5(_ data: Data) throws -> JSONTree {
-        let invalid = data.withUnsafeBytes { UTF8Check.firstInvalidOffset(in: $0.bindMemory(to: UInt8.self)) }
-        if let offset = invalid { throw JSONTreeError(description: "not UTF-8 (an ill-formed byte sequence at byte \(offset))") }
-        let decoder = JSONDecoder()
-        decoder.allowsJSON5 = true
-        return try decoder.decode(DecodableTree.self, from: data).tree
+    /// Parses a JSON5 rule file (see ``JSON5Parser``). The bytes are checked as UTF-8 first.
+    public static func parseJSON5(_ data: Data) throws(JSONTreeError) -> JSONTree {
+        let result: Result<JSONTree, JSONTreeError> = data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            if let offset = UTF8Check.firstInvalidOffset(in: bytes) {
+                return .failure(JSONTreeError(description: "not UTF-8 (an ill-formed byte sequence at byte \(offset))"))
+            }
+            var parser = JSON5Parser(bytes)
+            do throws(JSONTreeError) { return .success(try parser.document()) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
     var typeName: String {
@@ -51,45 +53,6 @@ public indirect enum JSONTree: Sendable, Equatable {
         case .string: return "a string"
         case .array: return "a list"
         case .object: return "an object"
-        }
-    }
-}
-
-private struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { return nil }
-}
-
-private struct DecodableTree: Decodable {
-    let tree: JSONTree
-
-    init(from decoder: Decoder) throws {
-        if let object = try? decoder.container(keyedBy: AnyKey.self) {
-            var members: [(key: String, value: JSONTree)] = []
-            for key in object.allKeys {
-                members.append((key.stringValue, try object.decode(DecodableTree.self, forKey: key).tree))
-            }
-            members.sort { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
-            tree = .object(members)
-        } else if var array = try? decoder.unkeyedContainer() {
-            var items: [JSONTree] = []
-            while !array.isAtEnd { items.append(try array.decode(DecodableTree.self).tree) }
-            tree = .array(items)
-        } else {
-            let value = try decoder.singleValueContainer()
-            if value.decodeNil() {
-                tree = .null
-            } else if let b = try? value.decode(Bool.self) {
-                tree = .bool(b)
-            } else if let i = try? value.decode(Int.self) {
-                tree = .integer(i)
-            } else if let d = try? value.decode(Double.self) {
-                tree = .double(d)
-            } else {
-                tree = .string(try value.decode(String.self))
-            }
         }
     }
 }

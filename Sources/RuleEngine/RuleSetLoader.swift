@@ -45,7 +45,7 @@ public enum RuleSetLoader {
             do {
                 specs.append((name, try JSONTree.parseJSON5(data)))
             } catch {
-                problems.append(RuleProblem(file: name, ruleID: nil, message: "not valid JSON5: \(describe(error))"))
+                problems.append(RuleProblem(file: name, ruleID: nil, message: "not valid JSON5: \(error)"))
             }
         }
 
@@ -121,19 +121,6 @@ public enum RuleSetLoader {
         while let first = text.first, first.isWhitespace { text.removeFirst() }
         while let last = text.last, last.isWhitespace { text.removeLast() }
         return String(text)
-    }
-
-    static func describe(_ error: Error) -> String {
-        if let error = error as? DecodingError {
-            switch error {
-            case .dataCorrupted(let context):
-                // Unwrap first: Optional itself is CustomDebugStringConvertible and would print "nil".
-                let underlying = context.underlyingError.map { ($0 as? CustomDebugStringConvertible)?.debugDescription ?? "\($0)" }
-                return underlying.map { "\(context.debugDescription) \($0)" } ?? context.debugDescription
-            default: return "\(error)"
-            }
-        }
-        return "\(error)"
     }
 }
 
