@@ -15,6 +15,9 @@ final class Connection {
     var wantsWritable = false
     /// The peer sent FIN: answer what is complete, then close.
     var peerClosed = false
+    /// The peer's FIN was reported (EPOLLRDHUP/EPOLLHUP): read until 0 even after a short read, or
+    /// data and FIN arriving together would leave the connection open until a timeout.
+    var hangUpReported = false
     /// Send what is pending, then close (an error answer, `Connection: close`, shutdown).
     var closeAfterFlush = false
     /// After our last byte went out: half-closed, draining the peer's input before the final close so
@@ -49,6 +52,7 @@ final class Connection {
         writable = true
         wantsWritable = false
         peerClosed = false
+        hangUpReported = false
         closeAfterFlush = false
         lingering = false
         requestStartedAt = now

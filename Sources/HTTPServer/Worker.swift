@@ -73,6 +73,7 @@ final class Worker {
                     let fd = Int(event.data)
                     guard fd < connections.count, let c = connections[fd] else { continue }
                     if event.events & (csystem_EPOLLIN | csystem_EPOLLRDHUP | csystem_EPOLLHUP | csystem_EPOLLERR) != 0 { c.readable = true }
+                    if event.events & (csystem_EPOLLRDHUP | csystem_EPOLLHUP) != 0 { c.hangUpReported = true }
                     if event.events & (csystem_EPOLLOUT | csystem_EPOLLHUP | csystem_EPOLLERR) != 0 { c.writable = true }
                     drive(c)
                 }
@@ -183,8 +184,8 @@ final class Worker {
                     c.lastActivity = now
                     progressed = true
                     // A short read drained the socket: skip the read that would only say EAGAIN.
-                    // Bytes arriving later raise a new edge.
-                    if n < room.count { c.readable = false }
+                    // Bytes arriving later raise a new edge; a FIN already reported raises none.
+                    if n < room.count && !c.hangUpReported { c.readable = false }
                 } else if n == 0 {
                     c.peerClosed = true
                     progressed = true

@@ -323,6 +323,27 @@ func message(_ body: String, event: String = "onMessageAdd") -> [(String, String
         #expect(gateway.app.metrics.reloadSuccesses.load(ordering: .relaxed) == 2)
     }
 
+    /// Half a request and the FIN in one burst: the server must see the FIN (not only the bytes)
+    /// and close at once, not hold the descriptor until the header timeout (found by Tests/faults/run).
+    @Test func halfRequestThenCloseIsClosedAtOnceNotAtTheTimeout() throws {
+        let gateway = try RunningGateway { $0.http.headerTimeoutMilliseconds = 60_000 }
+        let clients = try (0..<20).map { _ in try gateway.client() }
+        usleep(100_000)  // accepted and registered: what follows arrives as one event
+        for client in clients {
+            // Corked, the bytes wait and leave with the FIN in one segment: they arrive together.
+            var on: Int32 = 1
+            setsockopt(client.fd, Int32(IPPROTO_TCP), TCP_CORK, &on, socklen_t(MemoryLayout<Int32>.size))
+            try client.send("POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Le")
+            shutdown(client.fd, Int32(SHUT_WR))
+        }
+        var open = gateway.server.openConnections
+        for _ in 0..<100 where open > 0 {
+            usleep(20_000)
+            open = gateway.server.openConnections
+        }
+        #expect(open == 0, "\(open) half-closed connections still held after 2 s (header timeout 60 s)")
+    }
+
     @Test func shutdownFinishesRequestsInFlightAndRefusesNewConnections() throws {
         let gateway = try RunningGateway()
         let busy = try gateway.client()
