@@ -209,7 +209,11 @@ def slowloris(server, lua):
     for s in list(slots):
         s.close()
 
-    allowed = 2 * max(clean["p99"], 500)
+    # The bound is 2x a clean run. CI's small runs are 4 s on a shared machine whose p99
+    # moves by up to 2x from minute to minute: there the bound is 3x, so CI fails on a real
+    # regression, not on noise. Both have a 0.5 ms floor.
+    factor = 3 if small else 2
+    allowed = factor * max(clean["p99"], 500)
     in_window = [c for c, _ in cuts if TIMEOUT_MS / 1000 - 0.5 <= c <= TIMEOUT_MS / 1000 + 2.5]
     answered = sum(1 for _, a in cuts if a)
     share = loaded["non2xx"] / max(1, loaded["requests"])
@@ -217,7 +221,7 @@ def slowloris(server, lua):
           and len(cuts) == SLOW and len(in_window) == SLOW)
     report("slowloris", ok,
            f"{SLOW} slow connections ({opened} opened in all, {open_during} open while wrk ran); "
-           f"wrk p99 clean {clean['p99']} us, under attack {loaded['p99']} us (allowed {allowed} us: 2x, floor 0.5 ms), "
+           f"wrk p99 clean {clean['p99']} us, under attack {loaded['p99']} us (allowed {allowed} us: {factor}x, floor 0.5 ms), "
            f"{loaded['requests']} requests, {loaded['errors']} socket errors, {share:.0%} non-2xx (15% by design); "
            f"first-generation cut {min((c for c, _ in cuts), default=0):.2f}-{max((c for c, _ in cuts), default=0):.2f} s after connecting "
            f"(timeout {TIMEOUT_MS / 1000:.1f} s; {len(in_window)}/{SLOW} in the window, {answered} answered 408 first)")
