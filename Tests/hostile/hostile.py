@@ -4,7 +4,7 @@ usage: hostile.py PREHOOK_BINARY SCALE WORKDIR      (SCALE: full or small)
 
 Checks, one line each (PASS/FAIL and the figures):
   slowloris      N connections dribbling a request head a byte a second (re-opened when cut) while
-                 wrk runs signed requests: wrk's p99 within 2x of a clean run, no socket errors, and
+                 wrk runs signed requests: wrk's p99 within 2x of a clean run (3x small), no socket errors, and
                  the slow connections cut at the header timeout
   oversized      a 20 KB header (431), a 20 KB request line (414), 150 headers (431), a 300 KB
                  Content-Length (413 before the body is sent); each answered once, then closed
