@@ -58,6 +58,9 @@ public struct WordMatch: Sendable, Equatable {
 public struct WordListMatcher: Sendable {
     /// Longest entry accepted, in folded characters; bounds the depth of a walk.
     public static let maxEntryLength = 64
+    /// A scan's total step budget per folded unit (plus 4,096), and what each walk gets once it is spent.
+    static let scanStepsPerUnit = 32
+    static let exhaustedWalkBudget = 64
 
     /// Inflections accepted after a term (and after an allowed word).
     ///
@@ -173,6 +176,19 @@ public struct WordListMatcher: Sendable {
                         let units = UnsafeBufferPointer(rebasing: unitBuffer[0..<n])
                         var walker = Walker(text: units, trie: trie, runCap: runCap)
                         defer { steps = walker.steps }
+                        // The whole scan's budget, linear in the text. Each walk's own budget is
+                        // linear in its word or run, but walks may start at many pieces of one run
+                        // (found by fuzzing: pipes and NULs, ~800k steps for 1 KB). Once this is
+                        // spent, each walk still gets `WordListMatcher.exhaustedWalkBudget` steps:
+                        // enough for a plain word, so the scan stays linear and still finds one.
+                        let scanBudget = WordListMatcher.scanStepsPerUnit &* n &+ 4096
+                        // `wanted` is only worked out while budget is left: measuring a run is itself
+                        // linear in the run, and must not be repeated at every piece once it is spent.
+                        func budget(_ wanted: @autoclosure () -> Int) -> Int {
+                            let left = scanBudget &- walker.steps
+                            if left <= WordListMatcher.exhaustedWalkBudget { return WordListMatcher.exhaustedWalkBudget }
+                            return min(wanted(), left)
+                        }
                         var i = 0
                         // End of the furthest allowed match seen so far (its start is <= i).
                         var allowedUntil = 0
@@ -204,7 +220,7 @@ public struct WordListMatcher: Sendable {
                             walker.resetResults()
                             let offset = i &- wordStart
                             if offset == 0 || (offset <= 3 && offset <= leadingLeet) {
-                                walker.walk(from: i, spaced: false, budget: 256 &+ 16 &* min(wordEnd &- i, 4096))
+                                walker.walk(from: i, spaced: false, budget: budget(256 &+ 16 &* min(wordEnd &- i, 4096)))
                             }
                             if walker.isPiece(i) {
                                 // A spaced run is walked from its first piece, from its first letter
@@ -236,13 +252,13 @@ public struct WordListMatcher: Sendable {
                                 if isLetter && !isLeadingSkipLetter(unit) { runPrefixSkippable = false }
                                 runPieces &+= 1
                                 if startsHere {
-                                    walker.walk(from: i, spaced: true, budget: 256 &+ 16 &* walker.runExtent(from: i))
+                                    walker.walk(from: i, spaced: true, budget: budget(256 &+ 16 &* walker.runExtent(from: i)))
                                 }
                                 // Letters spaced out by two or three plain spaces ("f  u  c  k") are
                                 // walked from the start of such a run only.
                                 walker.wide = true
                                 if walker.isRunStart(i) && walker.hasNextPiece(i) {
-                                    walker.walk(from: i, spaced: true, wide: true, budget: 256 &+ 16 &* walker.runExtent(from: i))
+                                    walker.walk(from: i, spaced: true, wide: true, budget: budget(256 &+ 16 &* walker.runExtent(from: i)))
                                 }
                             }
                             if walker.allowEnd > allowedUntil { allowedUntil = walker.allowEnd }

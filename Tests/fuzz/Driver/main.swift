@@ -1,4 +1,5 @@
 import CFuzzDriver
+import Dispatch
 import Foundation
 import FuzzHarnesses
 #if canImport(Glibc)
@@ -38,6 +39,7 @@ if prehook_fuzzer_linked() == 1 {
 
 // Replay: every file named, and every file in every directory named.
 var replayed = 0
+var slowest: (seconds: Double, file: String) = (0, "")
 for path in arguments.dropFirst(2) where !path.hasPrefix("-") {
     var files = [path]
     if let names = try? FileManager.default.contentsOfDirectory(atPath: path) {
@@ -45,8 +47,12 @@ for path in arguments.dropFirst(2) where !path.hasPrefix("-") {
     }
     for file in files {
         guard let data = FileManager.default.contents(atPath: file) else { continue }
+        let started = DispatchTime.now().uptimeNanoseconds
         data.withUnsafeBytes { selected.run($0.bindMemory(to: UInt8.self)) }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        if seconds > slowest.seconds { slowest = (seconds, file) }
         replayed += 1
     }
 }
-print("prehook-fuzz \(harness.name): replayed \(replayed) inputs without a failure (libFuzzer not linked in: build with Tests/fuzz/run to fuzz)")
+print("prehook-fuzz \(harness.name): replayed \(replayed) inputs without a failure; slowest \(Int(slowest.seconds * 1e6)) us (\(slowest.file))")
+print("(libFuzzer is not linked in: Tests/fuzz/run builds the fuzzing binary)")
