@@ -350,7 +350,11 @@ final class Worker {
             listener = -1
         }
         for case let c? in connections where c.input.isEmpty && c.pendingOutput == 0 && !c.lingering {
-            close(c)
+            // A request may already sit unread in the kernel (its edge not handled yet): read
+            // before calling the connection idle. What arrives is answered with `Connection: close`.
+            c.readable = true
+            drive(c)
+            if c.fd >= 0 && c.input.isEmpty && c.pendingOutput == 0 && !c.lingering { close(c) }
         }
     }
 
