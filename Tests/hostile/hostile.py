@@ -578,6 +578,18 @@ def one_answer(ex, allowed):
     return len(ex.statuses) == 1 and ex.statuses[0] in allowed and ex.closed and not ex.leftover
 
 
+def each_one_answer(server, cases):
+    """Sends each (label, bytes, allowed statuses) on its own connection; all must get one allowed
+    answer and a close. Returns whether they all did, and a description of each."""
+    ok, parts = True, []
+    for label, data, allowed in cases:
+        ex = Exchange(server.port, data)
+        good = one_answer(ex, allowed)
+        ok = ok and good
+        parts.append(f"{'' if good else 'WRONG: '}{label} {ex.describe()}")
+    return ok, parts
+
+
 def big_headers(server):
     cases = [
         ("20 KB header", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n", {431}),
@@ -587,12 +599,7 @@ def big_headers(server):
         ("150 tiny headers", b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
          + b"".join(b"X-H%d: v\r\n" % i for i in range(150)) + b"\r\n", {431}),
     ]
-    ok, parts = True, []
-    for label, data, allowed in cases:
-        ex = Exchange(server.port, data)
-        good = one_answer(ex, allowed)
-        ok = ok and good
-        parts.append(f"{label} {ex.describe()}")
+    ok, parts = each_one_answer(server, cases)
     # The control: a head just under the limit is served, so the refusals above are the limit at work.
     ex = Exchange(server.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: "
                   + b"a" * (MAX_HEADER - 1024) + b"\r\n\r\n")
@@ -719,12 +726,7 @@ def smuggling(server):
         ("no Host (HTTP/1.1)", b"POST /webhook HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcde" + hidden, B400),
         ("POST without length", post + b"\r\n" + hidden, {400, 411}),
     ]
-    ok, parts = True, []
-    for label, data, allowed in cases:
-        ex = Exchange(server.port, data)
-        good = one_answer(ex, allowed)
-        ok = ok and good
-        parts.append(f"{'' if good else 'WRONG: '}{label} {ex.describe()}")
+    ok, parts = each_one_answer(server, cases)
     # RFC 9112 5: optional whitespace around a field value is not part of it, and Content-Length is
     # 1*DIGIT, so `Content-Length:  5 ` and `005` both mean 5. Refusing them is fine too. What must
     # not happen is any other reading: so the request behind 5 body bytes is a plain pipelined request
