@@ -37,14 +37,7 @@ enum _Bytes {
     }
 
     @inline(__always)
-    static func hexValue(_ c: UInt8) -> UInt32? {
-        switch c {
-        case 0x30...0x39: return UInt32(c &- 0x30)
-        case 0x41...0x46: return UInt32(c &- 0x41 &+ 10)
-        case 0x61...0x66: return UInt32(c &- 0x61 &+ 10)
-        default: return nil
-        }
-    }
+    static func hexValue(_ c: UInt8) -> UInt32? { HexDigit.value(c).map(UInt32.init) }
 
     /// Reads 4 hex digits at `b[i..<i+4]`.
     @inline(__always)
@@ -114,6 +107,20 @@ enum _Bytes {
             out.append(UInt8(truncatingIfNeeded: packed))
             packed >>= 8
             count -= 1
+        }
+    }
+}
+
+/// One hexadecimal digit, for the byte decoders of every module (JSON and JSON5 escapes, percent-encoding).
+public enum HexDigit {
+    /// The value of `c` as a hexadecimal digit (either case), or `nil`.
+    @inlinable @inline(__always)
+    public static func value(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: return c &- 0x30
+        case 0x41...0x46: return c &- 0x41 &+ 10
+        case 0x61...0x66: return c &- 0x61 &+ 10
+        default: return nil
         }
     }
 }

@@ -1,3 +1,5 @@
+import JSONBytes
+
 /// A JSON5 reader (https://spec.json5.org) for rule files: comments, trailing commas, unquoted keys,
 /// single-quoted and multi-line strings, hexadecimal, `Infinity`, `NaN`, leading and trailing points.
 ///
@@ -100,7 +102,7 @@ struct JSON5Parser {
         var name: [UInt8] = []
         while i < bytes.count {
             let c = bytes[i]
-            if isIdentifierByte(c) && !(name.isEmpty && c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) {
+            if isIdentifierByte(c) && !(name.isEmpty && isDigit(c)) {
                 name.append(c)
                 i += 1
             } else if c >= 0x80, spaceLength(at: i) == 0 {
@@ -121,7 +123,7 @@ struct JSON5Parser {
 
     private func isIdentifierByte(_ c: UInt8) -> Bool {
         (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
-            || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "$") || c == UInt8(ascii: "_")
+            || isDigit(c) || c == UInt8(ascii: "$") || c == UInt8(ascii: "_")
     }
 
     private mutating func string() throws(JSONTreeError) -> String {
@@ -147,11 +149,11 @@ struct JSON5Parser {
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "v"): out.append(0x0B)
             case UInt8(ascii: "0"):
-                if i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { throw fail("\\0 followed by a digit") }
+                if i < bytes.count, isDigit(bytes[i]) { throw fail("\\0 followed by a digit") }
                 out.append(0)
             case UInt8(ascii: "1")...UInt8(ascii: "9"): throw fail("\\\(Character(Unicode.Scalar(e))) is not an escape")
             case UInt8(ascii: "x"):
-                guard i + 1 < bytes.count, let high = hexValue(bytes[i]), let low = hexValue(bytes[i + 1]) else { throw fail("\\x needs two hexadecimal digits") }
+                guard i + 1 < bytes.count, let high = HexDigit.value(bytes[i]), let low = HexDigit.value(bytes[i + 1]) else { throw fail("\\x needs two hexadecimal digits") }
                 i += 2
                 append(Unicode.Scalar(UInt8(high << 4 | low)), to: &out)
             case UInt8(ascii: "u"): try appendUnicodeEscape(to: &out)
@@ -185,7 +187,7 @@ struct JSON5Parser {
         guard i + 4 <= bytes.count else { throw fail("\\u needs four hexadecimal digits") }
         var value: UInt32 = 0
         for k in 0..<4 {
-            guard let digit = hexValue(bytes[i + k]) else { throw fail("\\u needs four hexadecimal digits") }
+            guard let digit = HexDigit.value(bytes[i + k]) else { throw fail("\\u needs four hexadecimal digits") }
             value = value << 4 | UInt32(digit)
         }
         i += 4
@@ -196,14 +198,6 @@ struct JSON5Parser {
         out.append(contentsOf: String(Character(scalar)).utf8)
     }
 
-    private func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
 
     // MARK: - Numbers
 
@@ -219,7 +213,7 @@ struct JSON5Parser {
             i += 2
             var magnitude: UInt64 = 0
             var digits = 0
-            while i < bytes.count, let digit = hexValue(bytes[i]) {
+            while i < bytes.count, let digit = HexDigit.value(bytes[i]) {
                 guard magnitude <= (UInt64.max >> 4) else { throw fail("hexadecimal number too large") }
                 magnitude = magnitude << 4 | UInt64(digit)
                 digits += 1
@@ -263,8 +257,6 @@ struct JSON5Parser {
         guard let value = Double(text) else { throw fail("not a number") }
         return .double(value)
     }
-
-    private func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
 
     // MARK: - Space and comments
 

@@ -88,7 +88,7 @@ public struct FormFields: Sendable {
                 out[written] = 0x20
                 i += 1
             } else if b == UInt8(ascii: "%") {
-                guard i + 2 < range.upperBound, let high = hex(bytes[i + 1]), let low = hex(bytes[i + 2]) else {
+                guard i + 2 < range.upperBound, let high = HexDigit.value(bytes[i + 1]), let low = HexDigit.value(bytes[i + 2]) else {
                     throw FormError(kind: .invalidEscape, offset: i)
                 }
                 let decoded = high << 4 | low
@@ -106,15 +106,6 @@ public struct FormFields: Sendable {
             throw FormError(kind: .invalidUTF8, offset: range.lowerBound)
         }
         return start..<written
-    }
-
-    static func hex(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 
     /// Runs `body` with a view that serves the pipeline and the signature check without copying.
