@@ -41,30 +41,33 @@ let package = Package(
         .target(name: "MallocCounter", path: "benchmarks/MallocCounter"),
         .executableTarget(
             name: "prehook-bench",
-            dependencies: ["RuleEngine", "TwilioWebhook", "Gateway", "MallocCounter"],
+            dependencies: ["RuleEngine", "TwilioWebhook", "Gateway", "MallocCounter", "SeededRandom"],
             path: "benchmarks/PipelineBench"
         ),
         // Accuracy of the default rules on a generated, labelled corpus (recall, decoys damaged, false blocks).
         .executableTarget(
             name: "prehook-accuracy",
-            dependencies: ["RuleEngine", "TwilioWebhook"],
+            dependencies: ["RuleEngine", "TwilioWebhook", "SeededRandom"],
             path: "benchmarks/Accuracy"
         ),
+
+        // SplitMix64 for everything that needs reproducible randomness: tests, fuzz harnesses, benchmarks.
+        .target(name: "SeededRandom", path: "Tests/Support/SeededRandom"),
 
         // Fuzzing: the harnesses, libFuzzer's entry point (weak: a plain build links without it) and
         // the driver. Tests/fuzz/run builds them with libFuzzer and sanitizers; `swift test` replays
         // the checked-in corpora and crashers through the same harnesses.
-        .target(name: "FuzzHarnesses", dependencies: ["HTTPServer", "TwilioWebhook", "RuleEngine", "JSONBytes", "PCRE2"],
+        .target(name: "FuzzHarnesses", dependencies: ["HTTPServer", "TwilioWebhook", "RuleEngine", "JSONBytes", "PCRE2", "SeededRandom"],
                 path: "Tests/fuzz/Harnesses"),
         .target(name: "CFuzzDriver", path: "Tests/fuzz/CFuzzDriver"),
         .executableTarget(name: "prehook-fuzz", dependencies: ["FuzzHarnesses", "CFuzzDriver"], path: "Tests/fuzz/Driver"),
 
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
-        .testTarget(name: "TextMatchTests", dependencies: ["TextMatch"]),
+        .testTarget(name: "TextMatchTests", dependencies: ["TextMatch", "SeededRandom"]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "PCRE2"]),
-        .testTarget(name: "TwilioWebhookTests", dependencies: ["TwilioWebhook", "RuleEngine", "PCRE2", "CSHA1"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "TwilioWebhookTests", dependencies: ["TwilioWebhook", "RuleEngine", "PCRE2", "CSHA1", "SeededRandom"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "SeededRandom"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPServer", "TwilioWebhook"]),
         .testTarget(name: "PrehookCLITests", dependencies: ["Gateway"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarnesses"]),

@@ -1,5 +1,6 @@
 import Testing
 @testable import HTTPServer
+import SeededRandom
 
 /// Parses `text` in one go and returns the result plus the parser, for inspecting the head.
 func parseOnce(_ text: String, limits: HTTPLimits = HTTPLimits()) -> (HTTPParseResult, HTTPRequestParser, [UInt8]) {
@@ -254,18 +255,5 @@ extension HTTPParseResult {
     var status: Int? {
         if case .invalid(let error) = self { return error.status }
         return nil
-    }
-}
-
-/// A small seeded generator (SplitMix64) so random tests repeat exactly.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import TextMatch
+import SeededRandom
 
 /// A realistic starter list (the real list files live with the rules, not here).
 enum Fixture {
@@ -54,17 +55,4 @@ func fold(_ text: String) -> (folded: String, scratch: FoldScratch) {
     let scratch = FoldScratch()
     Array(text.utf8).withUnsafeBufferPointer { TextFolder.fold($0, into: scratch) }
     return (scratch.foldedString, scratch)
-}
-
-/// SplitMix64: a tiny seeded PRNG so generated inputs are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -1,5 +1,6 @@
 import Testing
 import TextMatch
+import SeededRandom
 
 @Suite("Robustness")
 struct RobustnessTests {

@@ -1,5 +1,6 @@
 import Foundation
 import RuleEngine
+import SeededRandom
 
 // prehook-accuracy: generates a seeded, labelled corpus of chat messages and prints, per kind, how the
 // rules in --rules do: PII recall, decoys damaged, clean messages modified, profanity recall per
@@ -19,16 +20,11 @@ while let arg = argv.popFirst() {
     }
 }
 
-/// SplitMix64: small, seeded, reproducible.
+/// Seeded draws for the corpus (SplitMix64: small, reproducible).
 struct Random {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var generator: SplitMix64
+    init(state: UInt64) { generator = SplitMix64(seed: state) }
+    mutating func next() -> UInt64 { generator.next() }
     mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
     mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
     mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < p }

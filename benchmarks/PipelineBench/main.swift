@@ -2,6 +2,7 @@ import Foundation
 import MallocCounter
 import RuleEngine
 import TwilioWebhook
+import SeededRandom
 
 // prehook-bench: the rule pipeline on one thread (messages/s, heap allocations per message, load
 // time, scaling with message length and rule count) and HTTP round trips through an in-process
@@ -138,17 +139,8 @@ for (name, params) in singles where enabled(name) {
 
 // MARK: - A seeded mix
 
-/// SplitMix64: seeded, so the mix is the same on every run and machine.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Seeded (SplitMix64), so the mix is the same on every run and machine.
+extension SplitMix64 {
     mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
 }
 

@@ -27,15 +27,3 @@ func invariant(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () 
                file: StaticString = #fileID, line: UInt = #line) {
     if !condition() { fatalError("fuzz invariant broken: \(message())", file: file, line: line) }
 }
-
-/// SplitMix64: where a harness needs choices (split points) derived from its input.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,4 +1,5 @@
 import HTTPServer
+import SeededRandom
 
 /// The parser sees a connection's bytes in whatever pieces the kernel hands over. Whatever the
 /// pieces, it must find the same requests (same framing, same head) and the same error: a parser
@@ -33,7 +34,7 @@ enum HTTPParserHarness {
 
     static func events(_ stream: UnsafeBufferPointer<UInt8>, seed: UInt64?) -> [Event] {
         var parser = HTTPRequestParser(limits: limits)
-        var random = SplitMix64(state: seed ?? 0)
+        var random = SplitMix64(seed: seed ?? 0)
         var pending: [UInt8] = []  // bytes received and not yet consumed by a request
         var fed = 0
         var events: [Event] = []
