@@ -23,8 +23,9 @@ enum PipelineHarness {
         return path + "/Rules"
     }()
     nonisolated(unsafe) static let workspace = PipelineWorkspace()
-    nonisolated(unsafe) static var first: [UInt8] = []
-    nonisolated(unsafe) static var second: [UInt8] = []
+    /// The two answers' bodies, reused across inputs.
+    nonisolated(unsafe) static var firstBody: [UInt8] = []
+    nonisolated(unsafe) static var secondBody: [UInt8] = []
 
     struct Fields: EventFields {
         let values: [UnsafeBufferPointer<UInt8>]
@@ -51,9 +52,9 @@ enum PipelineHarness {
         // the rules' answer.
         let first = pipeline.evaluate(event, fields: fields, workspace: workspace, deadline: MonotonicClock.now().adding(milliseconds: 3_600_000))
         let firstExceeded = first.deadlineExceeded
-        let answer = WebhookAnswer.encode(first, onError: .allow, into: &PipelineHarness.first)
+        let answer = WebhookAnswer.encode(first, onError: .allow, into: &PipelineHarness.firstBody)
         if answer.hasJSONBody {
-            PipelineHarness.first.withUnsafeBufferPointer { body in
+            PipelineHarness.firstBody.withUnsafeBufferPointer { body in
                 do {
                     try JSON.validate(body)
                 } catch {
@@ -63,8 +64,8 @@ enum PipelineHarness {
         }
         let second = pipeline.evaluate(event, fields: fields, workspace: workspace, deadline: MonotonicClock.now().adding(milliseconds: 3_600_000))
         let secondExceeded = second.deadlineExceeded
-        let again = WebhookAnswer.encode(second, onError: .allow, into: &PipelineHarness.second)
-        invariant(answer == again && PipelineHarness.first == PipelineHarness.second,
+        let again = WebhookAnswer.encode(second, onError: .allow, into: &PipelineHarness.secondBody)
+        invariant(answer == again && PipelineHarness.firstBody == PipelineHarness.secondBody,
                   "two evaluations disagree for \(event): \(answer) vs \(again) (deadline exceeded: \(firstExceeded), \(secondExceeded))")
     }
 }
