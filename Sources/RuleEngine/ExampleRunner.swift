@@ -58,7 +58,7 @@ struct ExampleRunner {
                     return .success(try pipeline.firstHit(rule, in: value, ws) == nil ? nil : text)
                 case .redact, .mask:
                     ws.spans.removeAll(keepingCapacity: true)
-                    guard try pipeline.collectSpans(index, in: value, ws, enforce: true) > 0 else { return .success(nil) }
+                    guard try pipeline.collectSpans(rule, index, in: value, ws, enforce: true) > 0 else { return .success(nil) }
                     var out: [UInt8] = []
                     _ = pipeline.applySpans(to: value, into: &out, ws)
                     return .success(String(decoding: out, as: UTF8.self))

@@ -17,13 +17,23 @@ public final class Pipeline: Sendable {
     /// Every parameter some rule reads.
     public let fieldNames: [FieldName]
 
-    struct EventPlan: Sendable {
-        var blocks: [Int] = []
-        var rewriteGroups: [(field: Int, rules: [Int])] = []
-        var sets: [Int] = []
-        var enrich: [Int] = []
+    /// The rules one event type runs, grouped by stage. A class so an evaluation takes one
+    /// reference to it instead of copying (retaining) its five arrays.
+    final class EventPlan: Sendable {
+        let blocks: [Int]
+        let rewriteGroups: [(field: Int, rules: [Int])]
+        let sets: [Int]
+        let enrich: [Int]
         /// Answer key bytes per field index, for fields this event may change.
-        var answerKeys: [[UInt8]?] = []
+        let answerKeys: [[UInt8]?]
+
+        init(blocks: [Int], rewriteGroups: [(field: Int, rules: [Int])], sets: [Int], enrich: [Int], answerKeys: [[UInt8]?]) {
+            self.blocks = blocks
+            self.rewriteGroups = rewriteGroups
+            self.sets = sets
+            self.enrich = enrich
+            self.answerKeys = answerKeys
+        }
     }
     let plans: [EventPlan]
     let encodedIDs: [[UInt8]]
@@ -46,22 +56,22 @@ public final class Pipeline: Sendable {
         }
         var plans: [EventPlan] = []
         for event in PreEventType.allCases {
-            var plan = EventPlan()
-            plan.answerKeys = fieldNames.map { field in event.answerKey(forField: field.name).map { Array($0.utf8) } }
+            var blocks: [Int] = [], rewriteGroups: [(field: Int, rules: [Int])] = [], sets: [Int] = [], enrich: [Int] = []
             for (index, rule) in rules.enumerated() where rule.events.contains(event) {
                 switch rule.action {
-                case .reject: plan.blocks.append(index)
+                case .reject: blocks.append(index)
                 case .redact, .mask:
-                    if let group = plan.rewriteGroups.firstIndex(where: { $0.field == rule.fieldIndex }) {
-                        plan.rewriteGroups[group].rules.append(index)
+                    if let group = rewriteGroups.firstIndex(where: { $0.field == rule.fieldIndex }) {
+                        rewriteGroups[group].rules.append(index)
                     } else {
-                        plan.rewriteGroups.append((rule.fieldIndex, [index]))
+                        rewriteGroups.append((rule.fieldIndex, [index]))
                     }
-                case .set: plan.sets.append(index)
-                case .enrich: plan.enrich.append(index)
+                case .set: sets.append(index)
+                case .enrich: enrich.append(index)
                 }
             }
-            plans.append(plan)
+            let answerKeys = fieldNames.map { field in event.answerKey(forField: field.name).map { Array($0.utf8) } }
+            plans.append(EventPlan(blocks: blocks, rewriteGroups: rewriteGroups, sets: sets, enrich: enrich, answerKeys: answerKeys))
         }
         func encoded(_ s: String) -> [UInt8] { var out: [UInt8] = []; JSON.appendString(s, to: &out); return out }
         self.version = version
@@ -118,8 +128,9 @@ public final class Pipeline: Sendable {
                 for index in group.rules {
                     current = index
                     if outOfTime(index) { return Decision(event: event, outcome: .failed(ruleIndex: index), pipeline: self, workspace: ws) }
-                    let hits = try collectSpans(index, in: value, ws, enforce: rules[index].mode == .enforce)
-                    if hits > 0 { ws.trace.append(FiredRule(ruleIndex: index, mode: rules[index].mode, hits: hits, note: nil)) }
+                    let rule = rules[index]
+                    let hits = try collectSpans(rule, index, in: value, ws, enforce: rule.mode == .enforce)
+                    if hits > 0 { ws.trace.append(FiredRule(ruleIndex: index, mode: rule.mode, hits: hits, note: nil)) }
                 }
                 if !ws.spans.isEmpty {
                     ws.redactions += applySpans(to: value, into: &ws.outputs[group.field], ws)
@@ -180,10 +191,9 @@ public final class Pipeline: Sendable {
         }
     }
 
-    /// Adds the rule's validated, non-empty matches to the workspace's spans; returns how many.
-    func collectSpans(_ index: Int, in value: UnsafeBufferPointer<UInt8>, _ ws: PipelineWorkspace, enforce: Bool) throws(PCRE2Error) -> Int {
+    /// Adds the validated, non-empty matches of `rule` (number `index`) to the workspace's spans; returns how many.
+    func collectSpans(_ rule: Rule, _ index: Int, in value: UnsafeBufferPointer<UInt8>, _ ws: PipelineWorkspace, enforce: Bool) throws(PCRE2Error) -> Int {
         var hits = 0
-        let rule = rules[index]
         switch rule.matcher {
         case .pattern(let regex, let validator)?:
             if let prefilter = rule.prefilter, !prefilter.admits(ws.summary(of: value)) { return 0 }

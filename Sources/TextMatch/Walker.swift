@@ -93,17 +93,16 @@ func contains(_ packed: UInt32, _ label: Int) -> Bool {
 /// whose minimum count is met, recording ends, and starting the next run, maybe a suffix) or
 /// extend it by one more copy. Extension is a loop, not recursion, so the recursion depth is the
 /// number of runs (bounded by `maxDepth`); the step budget bounds l33t branching.
+///
+/// The queries about the text (`isPiece`, `isRunStart`, ...) live in the small `FoldedText`:
+/// called on this struct, each call copied all of it first (measured: a sixth of a clean scan).
 struct Walker {
     let text: UnsafeBufferPointer<UInt8>
     let n: Int
     let trie: UnsafeBufferPointer<Int32>
     let runCap: Int
-    /// Spaced mode: consecutive pieces are single characters separated by short gaps.
-    var spaced = false
-    /// Wide spaced mode (with `spaced`): the gaps are two or three plain spaces (`f  u  c  k`).
-    /// Otherwise a gap is one to three non-letters, but not two or more plain spaces, which
-    /// separate spaced-out words (`T H I S  I S`).
-    var wide = false
+    /// The text again, with the walk's mode: what words, pieces and spaced runs are.
+    var pieces: FoldedText
     var stepsLeft = 0
     var depth = 0
     /// Where the current walk started.
@@ -128,6 +127,7 @@ struct Walker {
         self.n = text.count
         self.trie = trie
         self.runCap = runCap
+        self.pieces = FoldedText(text: text)
     }
 
     mutating func resetResults() {
@@ -178,7 +178,7 @@ struct Walker {
     ///   Digits alone never match (`7175`, `8008` in card numbers, `455`).
     @inline(__always)
     func convincing(_ evidence: Int, end pos: Int) -> Bool {
-        if spaced { return evidence & 3 >= 2 }
+        if pieces.spaced { return evidence & 3 >= 2 }
         if evidence & (Walker.nonHexLetter | Walker.symbolSeen) != 0 { return true }
         if evidence & 3 == 0 { return false }
         if evidence & Walker.digitSeen == 0 { return true }
@@ -199,8 +199,8 @@ struct Walker {
                 k &+= 1
             }
         }
-        self.spaced = spaced
-        self.wide = wide
+        pieces.spaced = spaced
+        pieces.wide = wide
         walkStart = start
         stepsLeft = budget
         depth = 0
@@ -239,7 +239,7 @@ struct Walker {
                 }
                 next = sibling(next)
             }
-            let q = extensionPiece(after: pos, label: label)
+            let q = pieces.extensionPiece(after: pos, label: label)
             if q < 0 { return }
             evidence = Walker.adding(evidence, self.evidence(text[q]))
             pos = q &+ 1
@@ -254,7 +254,7 @@ struct Walker {
         let kind = endKind(node)
         if pending == Trie.noEnd {
             if kind >= 0 || kind == Trie.allowed {
-                if convincing(evidence, end: pos) && atEnd(pos) && (kind >= 0 || !isStretched(evidence)) {
+                if convincing(evidence, end: pos) && pieces.atEnd(pos) && (kind >= 0 || !isStretched(evidence)) {
                     record(kind, end: pos, coreEnd: pos)
                 }
                 // Inflections: a fresh suffix, or one whose first letter is this run's letter.
@@ -270,7 +270,7 @@ struct Walker {
                 let entry = kind == Trie.allowedStem ? Trie.allowed : Trie.firstTermStem &- kind
                 startRuns(after: pos, node: Trie.stemSuffixRoot, exclude: label, evidence: evidence, pending: entry, coreEnd: pos)
             }
-        } else if kind == Trie.suffixEnd && convincing(evidence, end: pos) && atEnd(pos) && (pending >= 0 || !isStretched(evidence)) {
+        } else if kind == Trie.suffixEnd && convincing(evidence, end: pos) && pieces.atEnd(pos) && (pending >= 0 || !isStretched(evidence)) {
             record(pending, end: pos, coreEnd: coreEnd)
         }
         startRuns(after: pos, node: node, exclude: label, evidence: evidence, pending: pending, coreEnd: coreEnd)
@@ -279,7 +279,7 @@ struct Walker {
     /// Starts a run of a new label (not `exclude`, which would just extend the closed run)
     /// at the next piece(s) after `pos`.
     mutating func startRuns(after pos: Int, node: Int, exclude: Int, evidence: Int, pending: Int32, coreEnd: Int) {
-        if !spaced {
+        if !pieces.spaced {
             if pos < n { startRuns(at: pos, node: node, exclude: exclude, evidence: evidence, pending: pending, coreEnd: coreEnd) }
             return
         }
@@ -291,7 +291,7 @@ struct Walker {
             let gap = text[q &- 1]
             if isWordUnit(gap) { return }
             if gap != 0x20 { allSpace = false }
-            if joins(allSpace, g) && isPiece(q) {
+            if pieces.joins(allSpace, g) && pieces.isPiece(q) {
                 startRuns(at: q, node: node, exclude: exclude, evidence: evidence, pending: pending, coreEnd: coreEnd)
             }
             g &+= 1
@@ -311,6 +311,35 @@ struct Walker {
             }
         }
     }
+
+    @inline(__always)
+    mutating func record(_ kind: Int32, end: Int, coreEnd: Int) {
+        if kind == Trie.allowed {
+            if end > allowEnd { allowEnd = end }
+        } else if end > termEnd
+            || (end == termEnd && (coreEnd > termCoreEnd || (coreEnd == termCoreEnd && kind < termIndex)))
+        {
+            termEnd = end
+            termIndex = kind
+            termCoreEnd = coreEnd
+        }
+    }
+}
+
+/// The folded text of one scan, with the mode of the current walk: answers where words, single
+/// pieces and spaced-out runs are. Kept apart from `Walker` and small (three words, passed in
+/// registers) because the scan and the walk ask these questions at nearly every position.
+struct FoldedText {
+    let text: UnsafeBufferPointer<UInt8>
+    var n: Int { text.count }
+    /// Spaced mode: consecutive pieces are single characters separated by short gaps.
+    var spaced = false
+    /// Wide spaced mode (with `spaced`): the gaps are two or three plain spaces (`f  u  c  k`).
+    /// Otherwise a gap is one to three non-letters, but not two or more plain spaces, which
+    /// separate spaced-out words (`T H I S  I S`).
+    var wide = false
+
+    init(text: UnsafeBufferPointer<UInt8>) { self.text = text }
 
     /// Whether a gap of `length` units (`allSpace`: only plain spaces) joins two pieces of one
     /// spaced-out word in the current mode.
@@ -370,7 +399,7 @@ struct Walker {
         while true {
             let q = nextWordPiece(after: last &+ 1)
             if q < 0 { return true }
-            if skipped == Walker.maxSkipLetters || !isTrailingSkipLetter(text[q]) || gap(after: last) != Walker.plainGap {
+            if skipped == Walker.maxSkipLetters || !isTrailingSkipLetter(text[q]) || gap(after: last) != FoldedText.plainGap {
                 return false
             }
             skipped &+= 1
@@ -403,8 +432,8 @@ struct Walker {
 
     @inline(__always)
     func gapKind(first: UInt8, last: UInt8, allSpace: Bool) -> Int {
-        if allSpace { return Walker.plainGap }
-        return first != 0x20 && last == 0x20 ? Walker.softGap : Walker.punctuatedGap
+        if allSpace { return FoldedText.plainGap }
+        return first != 0x20 && last == 0x20 ? FoldedText.softGap : FoldedText.punctuatedGap
     }
 
     /// The kind of gap between the piece at `s` and the next piece in the current mode, and that
@@ -421,7 +450,7 @@ struct Walker {
             if joins(allSpace, g) && isPiece(q) { return (gapKind(first: text[s &+ 1], last: gap, allSpace: allSpace), q) }
             g &+= 1
         }
-        return (Walker.noGap, -1)
+        return (FoldedText.noGap, -1)
     }
 
     /// The kind of gap between the previous piece and the piece at `s`, and that piece (-1 if none).
@@ -437,7 +466,7 @@ struct Walker {
             if joins(allSpace, g) && isPiece(k) { return (gapKind(first: gap, last: text[s &- 1], allSpace: allSpace), k) }
             g &+= 1
         }
-        return (Walker.noGap, -1)
+        return (FoldedText.noGap, -1)
     }
 
     func gap(after s: Int) -> Int { following(s).kind }
@@ -448,22 +477,22 @@ struct Walker {
     /// "F U s.h.i.t", "s.h.i.t a s s", "s-h-i-t, s-h-i-t", "b a s t a r d, b a s t a r d".
     func styleBreak(before s: Int) -> Bool {
         let (before, previous) = preceding(s)
-        if before != Walker.plainGap && before != Walker.softGap { return false }
+        if before != FoldedText.plainGap && before != FoldedText.softGap { return false }
         let after = gap(after: s)
-        if after != Walker.noGap && after != before && after != Walker.softGap { return true }
+        if after != FoldedText.noGap && after != before && after != FoldedText.softGap { return true }
         let earlier = gap(before: previous)
-        return earlier != Walker.noGap && earlier != before
+        return earlier != FoldedText.noGap && earlier != before
     }
 
     /// Whether a spaced-out word may end at the piece `s` although pieces follow it (the mirror
     /// image of `styleBreak(before:)`): "s.h.i.t u r", "s-h-i-t, s-h-i-t".
     func styleBreak(after s: Int) -> Bool {
         let (after, next) = following(s)
-        if after != Walker.plainGap && after != Walker.softGap { return false }
+        if after != FoldedText.plainGap && after != FoldedText.softGap { return false }
         let before = gap(before: s)
-        if before != Walker.noGap && before != after && before != Walker.softGap { return true }
+        if before != FoldedText.noGap && before != after && before != FoldedText.softGap { return true }
         let later = gap(after: next)
-        return later != Walker.noGap && later != after
+        return later != FoldedText.noGap && later != after
     }
 
     /// Whether no piece precedes the piece at `s` within a gap of the current mode (it starts a
@@ -524,18 +553,5 @@ struct Walker {
             break
         }
         return last &+ 1 &- s
-    }
-
-    @inline(__always)
-    mutating func record(_ kind: Int32, end: Int, coreEnd: Int) {
-        if kind == Trie.allowed {
-            if end > allowEnd { allowEnd = end }
-        } else if end > termEnd
-            || (end == termEnd && (coreEnd > termCoreEnd || (coreEnd == termCoreEnd && kind < termIndex)))
-        {
-            termEnd = end
-            termIndex = kind
-            termCoreEnd = coreEnd
-        }
     }
 }

@@ -182,13 +182,6 @@ public struct WordListMatcher: Sendable {
                         // spent, each walk still gets `WordListMatcher.exhaustedWalkBudget` steps:
                         // enough for a plain word, so the scan stays linear and still finds one.
                         let scanBudget = WordListMatcher.scanStepsPerUnit &* n &+ 4096
-                        // `wanted` is only worked out while budget is left: measuring a run is itself
-                        // linear in the run, and must not be repeated at every piece once it is spent.
-                        func budget(_ wanted: @autoclosure () -> Int) -> Int {
-                            let left = scanBudget &- walker.steps
-                            if left <= WordListMatcher.exhaustedWalkBudget { return WordListMatcher.exhaustedWalkBudget }
-                            return min(wanted(), left)
-                        }
                         var i = 0
                         // End of the furthest allowed match seen so far (its start is <= i).
                         var allowedUntil = 0
@@ -220,9 +213,9 @@ public struct WordListMatcher: Sendable {
                             walker.resetResults()
                             let offset = i &- wordStart
                             if offset == 0 || (offset <= 3 && offset <= leadingLeet) {
-                                walker.walk(from: i, spaced: false, budget: budget(256 &+ 16 &* min(wordEnd &- i, 4096)))
+                                walker.walk(from: i, spaced: false, budget: walker.budget(within: scanBudget, wordLength: wordEnd &- i))
                             }
-                            if walker.isPiece(i) {
+                            if walker.pieces.isPiece(i) {
                                 // A spaced run is walked from its first piece, from its first letter
                                 // when digits or symbols come first ("2: f.u.c.k", "! f u c k"), and
                                 // from the pieces after up to `maxSkipLetters` leading one-letter
@@ -230,9 +223,9 @@ public struct WordListMatcher: Sendable {
                                 // "m a s s" is not "ass", and "a a a ..." stays linear.
                                 let unit = units[i]
                                 let isLetter = unitClass(unit) == UnitClass.letter
-                                walker.wide = false
+                                walker.pieces.wide = false
                                 var startsHere = false
-                                if walker.isRunStart(i) {
+                                if walker.pieces.isRunStart(i) {
                                     startsHere = true
                                     spacedRunHasLetter = isLetter
                                     runPieces = 0
@@ -241,24 +234,24 @@ public struct WordListMatcher: Sendable {
                                     startsHere = true
                                     spacedRunHasLetter = true
                                 } else if runPrefixSkippable && runPieces <= Walker.maxSkipLetters
-                                    && walker.gap(before: i) == Walker.plainGap
+                                    && walker.pieces.gap(before: i) == FoldedText.plainGap
                                 {
                                     // After one-letter words separated by spaces ("u r a b.i.t.c.h").
                                     startsHere = true
-                                } else if walker.styleBreak(before: i) {
+                                } else if walker.pieces.styleBreak(before: i) {
                                     // The separator style changes: "F U s.h.i.t" starts at the s.
                                     startsHere = true
                                 }
                                 if isLetter && !isLeadingSkipLetter(unit) { runPrefixSkippable = false }
                                 runPieces &+= 1
                                 if startsHere {
-                                    walker.walk(from: i, spaced: true, budget: budget(256 &+ 16 &* walker.runExtent(from: i)))
+                                    walker.walk(from: i, spaced: true, budget: walker.budget(within: scanBudget, runFrom: i))
                                 }
                                 // Letters spaced out by two or three plain spaces ("f  u  c  k") are
                                 // walked from the start of such a run only.
-                                walker.wide = true
-                                if walker.isRunStart(i) && walker.hasNextPiece(i) {
-                                    walker.walk(from: i, spaced: true, wide: true, budget: budget(256 &+ 16 &* walker.runExtent(from: i)))
+                                walker.pieces.wide = true
+                                if walker.pieces.isRunStart(i) && walker.pieces.hasNextPiece(i) {
+                                    walker.walk(from: i, spaced: true, wide: true, budget: walker.budget(within: scanBudget, runFrom: i))
                                 }
                             }
                             if walker.allowEnd > allowedUntil { allowedUntil = walker.allowEnd }
@@ -482,5 +475,24 @@ struct TrieBuilder {
         if Trie.rank(kind) > Trie.rank(cells[slot]) {
             cells[slot] = kind
         }
+    }
+}
+
+extension Walker {
+    /// A walk's step budget from the scan's: 256 steps plus 16 per unit of the word (at most 4,096
+    /// units), within what the scan has left; `WordListMatcher.exhaustedWalkBudget` once it is spent.
+    func budget(within scanBudget: Int, wordLength: Int) -> Int {
+        let left = scanBudget &- steps
+        if left <= WordListMatcher.exhaustedWalkBudget { return WordListMatcher.exhaustedWalkBudget }
+        return min(256 &+ 16 &* min(wordLength, 4096), left)
+    }
+
+    /// The same for a spaced walk from `start`, sized by the run's extent. The run is only measured
+    /// while budget is left: measuring is itself linear in the run, and must not be repeated at every
+    /// piece once the scan's budget is spent.
+    func budget(within scanBudget: Int, runFrom start: Int) -> Int {
+        let left = scanBudget &- steps
+        if left <= WordListMatcher.exhaustedWalkBudget { return WordListMatcher.exhaustedWalkBudget }
+        return min(256 &+ 16 &* pieces.runExtent(from: start), left)
     }
 }
