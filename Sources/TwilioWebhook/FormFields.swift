@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import JSONBytes
 import RuleEngine
 
@@ -48,26 +51,32 @@ public struct FormFields: Sendable {
     /// pairs (empty ones are skipped), the first `=` separates key from value (none: empty value),
     /// `+` is a space, `%XX` a byte; a `%` without two hex digits, or a key or value that does not
     /// decode to UTF-8, is an error.
+    ///
+    /// Every request's body goes through here, so it works a word at a time: `memchr` finds the
+    /// separators, and keys and values are copied eight bytes per step (`+` turned into spaces in
+    /// the word), stepping byte by byte only at a `%` escape. About a quarter of the instructions
+    /// of a byte loop on Twilio bodies (callgrind, `prehook-bench --case http`).
     public mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(FormError) {
         fields.removeAll(keepingCapacity: true)
         used = 0
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         if storage.count < bytes.count { storage = [UInt8](repeating: 0, count: max(bytes.count, storage.count * 2)) }
         let maxFields = self.maxFields
         var fields = self.fields
         self.fields = []  // keep the buffer uniquely referenced while it is filled below
         defer { self.fields = fields }
+        let n = bytes.count
         used = try storage.withUnsafeMutableBufferPointer { (out) throws(FormError) -> Int in
+            let destination = out.baseAddress!
             var written = 0
             var i = 0
-            while i < bytes.count {
-                var end = i
-                while end < bytes.count && bytes[end] != UInt8(ascii: "&") { end += 1 }
+            while i < n {
+                let end = FormFields.find(UInt8(ascii: "&"), source, from: i, to: n)
                 if end > i {
                     guard fields.count < maxFields else { throw FormError(kind: .tooManyFields, offset: maxFields) }
-                    var eq = i
-                    while eq < end && bytes[eq] != UInt8(ascii: "=") { eq += 1 }
-                    let key = try FormFields.decode(bytes, i..<eq, into: out, at: &written)
-                    let value = try FormFields.decode(bytes, min(eq + 1, end)..<end, into: out, at: &written)
+                    let eq = FormFields.find(UInt8(ascii: "="), source, from: i, to: end)
+                    let key = try FormFields.decode(source, i, eq, into: destination, at: &written)
+                    let value = try FormFields.decode(source, min(eq + 1, end), end, into: destination, at: &written)
                     fields.append(Field(key: key, value: value))
                 }
                 i = end + 1
@@ -76,36 +85,76 @@ public struct FormFields: Sendable {
         }
     }
 
-    /// Percent-decodes `bytes[range]` into `out` at `written`; returns where it landed.
-    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                                into out: UnsafeMutableBufferPointer<UInt8>, at written: inout Int) throws(FormError) -> Range<Int> {
+    /// The offset of the first `byte` in `base[from..<to]`, or `to`.
+    @inline(__always)
+    private static func find(_ byte: UInt8, _ base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int {
+        guard from < to, let hit = memchr(base + from, Int32(byte), to - from) else { return to }
+        return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+    }
+
+    private static let lowBits: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// 0x80 in each byte of `word` that is zero, 0 elsewhere (exact: no borrow crosses bytes).
+    @inline(__always)
+    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+        ~(((word & lowBits) &+ lowBits) | word | lowBits)
+    }
+
+    /// Percent-decodes `source[from..<to]` into `out` at `written`; returns where it landed.
+    /// `out` holds at least as many bytes as the whole input and `written <= from` (decoding never
+    /// lengthens), so a full eight-byte store at `written` stays inside it.
+    @inline(__always)
+    private static func decode(_ source: UnsafePointer<UInt8>, _ from: Int, _ to: Int,
+                               into out: UnsafeMutablePointer<UInt8>, at written: inout Int) throws(FormError) -> Range<Int> {
         let start = written
-        var i = range.lowerBound
-        var ascii = true
-        while i < range.upperBound {
-            let b = bytes[i]
-            if b == UInt8(ascii: "+") {
-                out[written] = 0x20
-                i += 1
-            } else if b == UInt8(ascii: "%") {
-                guard i + 2 < range.upperBound, let high = HexDigit.value(bytes[i + 1]), let low = HexDigit.value(bytes[i + 2]) else {
-                    throw FormError(kind: .invalidEscape, offset: i)
+        var w = written
+        var i = from
+        var seen: UInt64 = 0  // every byte copied, OR-ed: bit 7 set somewhere means not ASCII
+        while true {
+            if i &+ 8 <= to {
+                let word = UnsafeRawPointer(source + i).loadUnaligned(as: UInt64.self)
+                let percent = zeroBytes(word ^ 0x2525_2525_2525_2525)
+                let plus = zeroBytes(word ^ 0x2B2B_2B2B_2B2B_2B2B)
+                // '+' (0x2B) xor 0x0B is ' ' (0x20).
+                UnsafeMutableRawPointer(out + w).storeBytes(of: word ^ ((plus >> 7) &* 0x0B), as: UInt64.self)
+                if percent == 0 {
+                    seen |= word
+                    i &+= 8
+                    w &+= 8
+                    continue
                 }
-                let decoded = high << 4 | low
-                out[written] = decoded
-                if decoded >= 0x80 { ascii = false }
-                i += 3
+                // Keep the bytes before the first '%', then decode the escape below.
+                let k = percent.trailingZeroBitCount >> 3
+                seen |= word & ((1 << (UInt64(k) << 3)) &- 1)
+                i &+= k
+                w &+= k
             } else {
-                out[written] = b
-                if b >= 0x80 { ascii = false }
-                i += 1
+                guard i < to else { break }
+                let b = source[i]
+                if b != UInt8(ascii: "%") {
+                    out[w] = b == UInt8(ascii: "+") ? 0x20 : b
+                    seen |= UInt64(b)
+                    i &+= 1
+                    w &+= 1
+                    continue
+                }
             }
-            written += 1
+            // source[i] is '%'.
+            guard i &+ 2 < to, let high = HexDigit.value(source[i &+ 1]), let low = HexDigit.value(source[i &+ 2]) else {
+                throw FormError(kind: .invalidEscape, offset: i)
+            }
+            let decoded = high << 4 | low
+            out[w] = decoded
+            seen |= UInt64(decoded)
+            i &+= 3
+            w &+= 1
         }
-        if !ascii, UTF8Check.firstInvalidOffset(in: UnsafeBufferPointer(rebasing: out[start..<written])) != nil {
-            throw FormError(kind: .invalidUTF8, offset: range.lowerBound)
+        written = w
+        if seen & highBits != 0, UTF8Check.firstInvalidOffset(in: UnsafeBufferPointer(start: out + start, count: w &- start)) != nil {
+            throw FormError(kind: .invalidUTF8, offset: from)
         }
-        return start..<written
+        return start..<w
     }
 
     /// Runs `body` with a view that serves the pipeline and the signature check without copying.
