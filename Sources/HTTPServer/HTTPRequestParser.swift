@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What one call to ``HTTPRequestParser/parse(_:)`` found.
 public enum HTTPParseResult: Sendable, Hashable {
     /// Call again with the same bytes followed by more.
@@ -105,15 +109,15 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// The offset just past the CRLFCRLF ending the head, searching only bytes not searched before.
+    /// Every line ends in a LF, so the search goes from LF to LF (`memchr`) and looks back from each.
     private mutating func findHeadEnd(_ buffer: UnsafeBufferPointer<UInt8>) -> Int? {
-        var i = max(start, scanned - 3)
+        var i = max(start, scanned)
         let limit = min(buffer.count, start + limits.maxHeadBytes + 4)
-        while i + 3 < limit {
-            if buffer[i + 3] != 0x0A { i += buffer[i + 3] == 0x0D ? 1 : 4; continue }
-            if buffer[i] == 0x0D && buffer[i + 1] == 0x0A && buffer[i + 2] == 0x0D { return i + 4 }
-            i += 1
+        while let lf = HTTPRequestParser.find(0x0A, buffer, from: i, to: limit) {
+            if lf >= start + 3 && buffer[lf - 1] == 0x0D && buffer[lf - 2] == 0x0A && buffer[lf - 3] == 0x0D { return lf + 1 }
+            i = lf + 1
         }
-        scanned = max(scanned, i)
+        scanned = max(scanned, limit)
         return nil
     }
 
@@ -123,19 +127,24 @@ public struct HTTPRequestParser: Sendable {
     private mutating func hasBareLineFeed(_ buffer: UnsafeBufferPointer<UInt8>, before end: Int? = nil) -> Bool {
         var i = max(start, lineFeedsChecked)
         let limit = min(end ?? buffer.count, start + limits.maxHeadBytes + 1)
-        while i < limit {
-            if buffer[i] == 0x0A && (i == start || buffer[i - 1] != 0x0D) { return true }
-            i += 1
+        while let lf = HTTPRequestParser.find(0x0A, buffer, from: i, to: limit) {
+            if lf == start || buffer[lf - 1] != 0x0D { return true }
+            i = lf + 1
         }
-        lineFeedsChecked = i
+        lineFeedsChecked = max(lineFeedsChecked, limit)
         return false
     }
 
     private func requestLineEnded(_ buffer: UnsafeBufferPointer<UInt8>, before end: Int? = nil) -> Bool {
         let limit = min(end ?? buffer.count, start + limits.maxHeadBytes)
-        var i = start
-        while i < limit { if buffer[i] == 0x0A { return true }; i += 1 }
-        return false
+        return HTTPRequestParser.find(0x0A, buffer, from: start, to: limit) != nil
+    }
+
+    /// The offset of the first `byte` in `buffer[from..<to]`, if any.
+    @inline(__always)
+    static func find(_ byte: UInt8, _ buffer: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
+        guard from < to, let base = buffer.baseAddress, let hit = memchr(base + from, Int32(byte), to - from) else { return nil }
+        return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
     }
 
     /// Parses request line and headers in `buffer[start..<end]` (end is just past CRLFCRLF).
@@ -169,22 +178,26 @@ public struct HTTPRequestParser: Sendable {
             let header = HTTPHeader(name: line..<colon, value: valueStart..<valueEnd)
             headers.append(header)
 
+            // The headers the framing depends on, told apart by length before any comparison.
             let name = header.name
-            if HTTPRequestParser.equalsLowercase(buffer, name, "content-length") {
+            switch name.count {
+            case 14 where HTTPRequestParser.equalsLowercase(buffer, name, "content-length"):
                 guard contentLength == nil else { return .duplicateContentLength }
                 guard let n = HTTPRequestParser.decimal(buffer, header.value) else { return .invalidContentLength }
                 contentLength = n
-            } else if HTTPRequestParser.equalsLowercase(buffer, name, "transfer-encoding") {
+            case 17 where HTTPRequestParser.equalsLowercase(buffer, name, "transfer-encoding"):
                 transferEncoding = header.value
-            } else if HTTPRequestParser.equalsLowercase(buffer, name, "host") {
+            case 4 where HTTPRequestParser.equalsLowercase(buffer, name, "host"):
                 hosts += 1
-            } else if HTTPRequestParser.equalsLowercase(buffer, name, "connection") {
+            case 10 where HTTPRequestParser.equalsLowercase(buffer, name, "connection"):
                 HTTPRequestParser.forEachToken(buffer, header.value) { token in
                     if HTTPRequestParser.equalsLowercase(buffer, token, "close") { sawClose = true }
                     if HTTPRequestParser.equalsLowercase(buffer, token, "keep-alive") { sawKeepAlive = true }
                 }
-            } else if HTTPRequestParser.equalsLowercase(buffer, name, "expect") {
+            case 6 where HTTPRequestParser.equalsLowercase(buffer, name, "expect"):
                 head.expectsContinue = HTTPRequestParser.equalsLowercase(buffer, header.value, "100-continue")
+            default:
+                break
             }
             line = eol + 2
         }
@@ -212,16 +225,11 @@ public struct HTTPRequestParser: Sendable {
         return nil
     }
 
-    /// The offset of the CR of the CRLF ending the line at `from`; nil on a bare LF or CR.
+    /// The offset of the CR of the CRLF ending the line at `from`; nil on a bare CR. The head has
+    /// been checked for bare LFs already (`hasBareLineFeed`), so the first CR ends the line.
     private func findLineEnd(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, limit: Int) -> Int? {
-        var i = from
-        while i < limit {
-            let b = buffer[i]
-            if b == 0x0D { return (i + 1 <= limit && buffer[i + 1] == 0x0A) ? i : nil }
-            if b == 0x0A { return nil }
-            i += 1
-        }
-        return nil
+        guard let cr = HTTPRequestParser.find(0x0D, buffer, from: from, to: limit) else { return nil }
+        return buffer[cr + 1] == 0x0A ? cr : nil
     }
 
     private mutating func parseRequestLine(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> HTTPParseError.Kind? {
@@ -283,15 +291,13 @@ public struct HTTPRequestParser: Sendable {
 
     static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
-    /// RFC 9110 tchar.
+    /// RFC 9110 tchar: ALPHA, DIGIT and ``!#$%&'*+-.^_`|~``, as a bitmap of the 128 ASCII bytes
+    /// (bit `b` of the word `b / 64`), one shift and test per byte instead of a chain of ranges.
+    @inline(__always)
     static func isTokenByte(_ b: UInt8) -> Bool {
-        switch b {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), 0x30...0x39: return true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
-             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
-             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"): return true
-        default: return false
-        }
+        if b < 64 { return (0x03FF_6CFA_0000_0000 as UInt64) >> UInt64(b) & 1 != 0 }
+        if b < 128 { return (0x57FF_FFFF_C7FF_FFFE as UInt64) >> UInt64(b &- 64) & 1 != 0 }
+        return false
     }
 
     /// Digits only, no sign or spaces, at most 15 of them (more is never a valid body length here).
@@ -313,6 +319,7 @@ public struct HTTPRequestParser: Sendable {
         }
     }
 
+    @inline(__always)
     static func equalsLowercase(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ literal: StaticString) -> Bool {
         literal.withUTF8Buffer { equalsLowercase(buffer, range, $0) }
     }

@@ -190,6 +190,13 @@ func text(_ bytes: [UInt8], _ range: Range<Int>?) -> String? { range.map { Strin
         #expect(bytes.withUnsafeBufferPointer { parser.parse($0) } == .complete(length: bytes.count))
     }
 
+    @Test func tokenBytesAreRFC9110TChars() {
+        let tchar = Set(Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~".utf8))
+        for b in 0...255 {
+            #expect(HTTPRequestParser.isTokenByte(UInt8(b)) == tchar.contains(UInt8(b)), "byte \(b)")
+        }
+    }
+
     @Test func everySplitPointGivesTheSameResult() {
         let samples = [
             "POST /webhook?x=1 HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 11\r\n\r\nBody=hello!",
