@@ -86,7 +86,7 @@ struct JSONLineFields: EventFields {
     let storage: UnsafeBufferPointer<UInt8>
 
     func value(named name: [UInt8]) -> UnsafeBufferPointer<UInt8>? {
-        for field in fields.fields where storage[field.key].elementsEqual(name) {
+        for field in fields.fields where UnsafeBufferPointer(rebasing: storage[field.key]).sameBytes(as: name) {
             return UnsafeBufferPointer(rebasing: storage[field.value])
         }
         return nil

@@ -46,12 +46,12 @@ final class WebhookHandler: HTTPHandler {
 
     func handle(_ request: HTTPRequest, response: inout HTTPResponse) {
         let path = request.path
-        if path.elementsEqual(webhookPath) {
+        if path.sameBytes(as: webhookPath) {
             webhook(request, &response)
-        } else if path.elementsEqual(WebhookHandler.healthPath) {
+        } else if path.sameBytes(as: WebhookHandler.healthPath) {
             guard request.head.method == .get || request.head.method == .head else { return methodNotAllowed(webhook: false, &response) }
             health(&response)
-        } else if path.elementsEqual(WebhookHandler.metricsPath) {
+        } else if path.sameBytes(as: WebhookHandler.metricsPath) {
             guard request.head.method == .get || request.head.method == .head else { return methodNotAllowed(webhook: false, &response) }
             metricsPage(&response)
         } else {

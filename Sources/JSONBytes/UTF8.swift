@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Internal byte helpers shared by the scanner and the string codecs.
 enum _Bytes {
     static let quote: UInt8 = 0x22  // "
@@ -138,5 +142,22 @@ public enum UTF8Check {
             i += n
         }
         return nil
+    }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// Whether both buffers hold the same bytes: lengths first, then `memcmp`. For the lookups done
+    /// per request (parameter names, event types, paths), where the generic `elementsEqual` walks
+    /// two iterators element by element.
+    @inlinable
+    public func sameBytes(as other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard count == other.count else { return false }
+        guard count > 0, let a = baseAddress, let b = other.baseAddress else { return true }
+        return memcmp(a, b, count) == 0
+    }
+
+    @inlinable
+    public func sameBytes(as other: [UInt8]) -> Bool {
+        other.withUnsafeBufferPointer { sameBytes(as: $0) }
     }
 }

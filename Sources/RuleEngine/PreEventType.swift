@@ -1,3 +1,5 @@
+import JSONBytes
+
 /// The Twilio Conversations pre-events (the ones that may be modified or rejected before they happen).
 ///
 /// Post-events (`onMessageAdded`, ...) are not here: they cannot be changed, so no rule applies to them.
@@ -9,7 +11,7 @@ public enum PreEventType: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// Parses an `EventType` value given as UTF-8 bytes, without creating a `String`.
     public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        for event in PreEventType.allCases where event.utf8Name.elementsEqual(bytes) {
+        for event in PreEventType.allCases where bytes.sameBytes(as: event.utf8Name) {
             self = event
             return
         }

@@ -174,7 +174,7 @@ public struct FormEventFields: EventFields {
 
     /// The first value of the parameter named `name`.
     public func value(named name: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
-        for field in fields where storage[field.key].elementsEqual(name) {
+        for field in fields where UnsafeBufferPointer(rebasing: storage[field.key]).sameBytes(as: name) {
             return UnsafeBufferPointer(rebasing: storage[field.value])
         }
         return nil

@@ -1,3 +1,4 @@
+import JSONBytes
 import RuleEngine
 
 /// Twilio Conversations post-events: notifications after the fact. Sent to the pre-event URL by
@@ -22,7 +23,7 @@ public enum TwilioEvent {
     /// Classifies an `EventType` value (exact, case-sensitive, as Twilio sends it) without creating a string.
     public static func classify(_ eventType: UnsafeBufferPointer<UInt8>) -> TwilioEventKind {
         if let pre = PreEventType(utf8: eventType) { return .pre(pre) }
-        for (index, name) in postNames.enumerated() where name.elementsEqual(eventType) {
+        for (index, name) in postNames.enumerated() where eventType.sameBytes(as: name) {
             return .post(PostEventType.allCases[index])
         }
         return .unknown
