@@ -7,28 +7,34 @@ public enum HTTPResponseWriter {
     /// would have sent, without the body. HTTP/1.0 clients that asked for keep-alive are told so.
     public static func write(status: Int, contentType: StaticString?, extraHeaders: StaticString?, body: UnsafeRawBufferPointer,
                              keepAlive: Bool, minorVersion: Int, headOnly: Bool, date: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        append("HTTP/1.1 ", to: &out)
         appendDecimal(status, to: &out)
         out.append(0x20)
-        reasonPhrase(status).withUTF8Buffer { out.append(contentsOf: $0) }
-        out.append(contentsOf: "\r\nDate: ".utf8)
+        append(reasonPhrase(status), to: &out)
+        append("\r\nDate: ", to: &out)
         out.append(contentsOf: date)
-        out.append(contentsOf: "\r\nContent-Length: ".utf8)
+        append("\r\nContent-Length: ", to: &out)
         appendDecimal(body.count, to: &out)
-        out.append(contentsOf: "\r\n".utf8)
+        append("\r\n", to: &out)
         if let contentType {
-            out.append(contentsOf: "Content-Type: ".utf8)
-            contentType.withUTF8Buffer { out.append(contentsOf: $0) }
-            out.append(contentsOf: "\r\n".utf8)
+            append("Content-Type: ", to: &out)
+            append(contentType, to: &out)
+            append("\r\n", to: &out)
         }
         if !keepAlive {
-            out.append(contentsOf: "Connection: close\r\n".utf8)
+            append("Connection: close\r\n", to: &out)
         } else if minorVersion == 0 {
-            out.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+            append("Connection: keep-alive\r\n", to: &out)
         }
-        if let extraHeaders { extraHeaders.withUTF8Buffer { out.append(contentsOf: $0) } }
-        out.append(contentsOf: "\r\n".utf8)
+        if let extraHeaders { append(extraHeaders, to: &out) }
+        append("\r\n", to: &out)
         if !headOnly { out.append(contentsOf: body) }
+    }
+
+    /// A literal's bytes in one copy (a `String.UTF8View` append goes element by element).
+    @inline(__always)
+    static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        literal.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
     public static func reasonPhrase(_ status: Int) -> StaticString {
