@@ -8,9 +8,14 @@ public final class FoldScratch {
     /// Folded units, one byte each (see `TextFolder`); only the first `count` are meaningful.
     var units: [UInt8] = []
     /// Original byte offset where the character that produced each unit starts.
+    /// Not filled when `isIdentity`.
     var starts: [Int] = []
     /// Original byte offset just past that character (and past invisible characters dropped after it).
+    /// Not filled when `isIdentity`.
     var ends: [Int] = []
+    /// The last fold was of ASCII text: unit `k` came from byte `k` alone, and `starts`/`ends`
+    /// were not written (see `start(of:)`, `end(of:)`).
+    var isIdentity = true
 
     /// Number of folded units produced by the last fold.
     public internal(set) var count = 0
@@ -35,11 +40,19 @@ public final class FoldScratch {
     public func originalRange(ofFolded range: Range<Int>) -> Range<Int> {
         precondition(range.lowerBound >= 0 && range.upperBound <= count, "folded range out of bounds")
         if range.isEmpty {
-            let at = range.lowerBound < count ? starts[range.lowerBound] : (count > 0 ? ends[count - 1] : 0)
+            let at = range.lowerBound < count ? start(of: range.lowerBound) : (count > 0 ? end(of: count - 1) : 0)
             return at..<at
         }
-        return starts[range.lowerBound]..<ends[range.upperBound - 1]
+        return start(of: range.lowerBound)..<end(of: range.upperBound - 1)
     }
+
+    /// Original byte offset where the character of unit `k` starts.
+    @inline(__always)
+    func start(of k: Int) -> Int { isIdentity ? k : starts[k] }
+
+    /// Original byte offset just past the character of unit `k` (and invisible characters after it).
+    @inline(__always)
+    func end(of k: Int) -> Int { isIdentity ? k + 1 : ends[k] }
 
     /// Makes room for `capacity` units; grows only, so steady-state calls do not allocate.
     func prepare(capacity: Int) {
@@ -50,5 +63,6 @@ public final class FoldScratch {
             ends = [Int](repeating: 0, count: size)
         }
         count = 0
+        isIdentity = true
     }
 }

@@ -29,15 +29,37 @@ public enum TextFolder {
     /// Folds `text` into `scratch`, replacing its previous content.
     ///
     /// Never reads outside `text`; invalid UTF-8 bytes become one `symbolUnit` each.
+    ///
+    /// Most messages are ASCII, where unit `k` is byte `k`: the leading ASCII run is folded by a
+    /// tight loop that writes only the units, and the byte offsets (`starts`, `ends`) are filled in
+    /// only when a non-ASCII byte follows (`FoldScratch.isIdentity` tells the matcher which).
     public static func fold(_ text: UnsafeBufferPointer<UInt8>, into scratch: FoldScratch) {
         let n = text.count
         scratch.prepare(capacity: n)
         var count = 0
         scratch.units.withUnsafeMutableBufferPointer { units in
+            // ASCII: one unit per byte, in place.
+            var i = 0
+            while i < n {
+                let b0 = text[i]
+                if b0 >= 0x80 { break }
+                var unit = ScalarFold.ascii(b0)
+                if b0 == 0x49 && ((i &+ 1 < n && text[i &+ 1] &- 0x61 < 26) || (i > 0 && text[i &- 1] &- 0x61 < 26)) {
+                    unit = capitalIUnit
+                }
+                units[i] = unit
+                i &+= 1
+            }
+            count = i
+            if i == n { return }
+            scratch.isIdentity = false
             scratch.starts.withUnsafeMutableBufferPointer { starts in
                 scratch.ends.withUnsafeMutableBufferPointer { ends in
+                    for k in 0..<count {
+                        starts[k] = k
+                        ends[k] = k &+ 1
+                    }
                     let capacity = units.count
-                    var i = 0
                     while i < n {
                         let b0 = text[i]
                         if b0 < 0x80 {

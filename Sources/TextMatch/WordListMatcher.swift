@@ -170,105 +170,101 @@ public struct WordListMatcher: Sendable {
         let n = scratch.count
         var steps = 0
         scratch.units.withUnsafeBufferPointer { unitBuffer in
-            scratch.starts.withUnsafeBufferPointer { starts in
-                scratch.ends.withUnsafeBufferPointer { ends in
-                    cells.withUnsafeBufferPointer { trie in
-                        let units = UnsafeBufferPointer(rebasing: unitBuffer[0..<n])
-                        var walker = Walker(text: units, trie: trie, runCap: runCap)
-                        defer { steps = walker.steps }
-                        // The whole scan's budget, linear in the text. Each walk's own budget is
-                        // linear in its word or run, but walks may start at many pieces of one run
-                        // (found by fuzzing: pipes and NULs, ~800k steps for 1 KB). Once this is
-                        // spent, each walk still gets `WordListMatcher.exhaustedWalkBudget` steps:
-                        // enough for a plain word, so the scan stays linear and still finds one.
-                        let scanBudget = WordListMatcher.scanStepsPerUnit &* n &+ 4096
-                        var i = 0
-                        // End of the furthest allowed match seen so far (its start is <= i).
-                        var allowedUntil = 0
-                        var wordStart = 0, wordEnd = 0, leadingLeet = 0, wordHasLeet = false
-                        var spacedRunHasLetter = true
-                        // Pieces of the current spaced run before `i`, and whether all of them are
-                        // one-letter words, digits or symbols (`I`, `u r a`, `2:`).
-                        var runPieces = 0, runPrefixSkippable = false
-                        while i < n {
-                            if unitClass(units[i]) == UnitClass.separator {
-                                i &+= 1
-                                continue
+            cells.withUnsafeBufferPointer { trie in
+                let units = UnsafeBufferPointer(rebasing: unitBuffer[0..<n])
+                var walker = Walker(text: units, trie: trie, runCap: runCap)
+                defer { steps = walker.steps }
+                // The whole scan's budget, linear in the text. Each walk's own budget is
+                // linear in its word or run, but walks may start at many pieces of one run
+                // (found by fuzzing: pipes and NULs, ~800k steps for 1 KB). Once this is
+                // spent, each walk still gets `WordListMatcher.exhaustedWalkBudget` steps:
+                // enough for a plain word, so the scan stays linear and still finds one.
+                let scanBudget = WordListMatcher.scanStepsPerUnit &* n &+ 4096
+                var i = 0
+                // End of the furthest allowed match seen so far (its start is <= i).
+                var allowedUntil = 0
+                var wordStart = 0, wordEnd = 0, leadingLeet = 0, wordHasLeet = false
+                var spacedRunHasLetter = true
+                // Pieces of the current spaced run before `i`, and whether all of them are
+                // one-letter words, digits or symbols (`I`, `u r a`, `2:`).
+                var runPieces = 0, runPrefixSkippable = false
+                while i < n {
+                    if unitClass(units[i]) == UnitClass.separator {
+                        i &+= 1
+                        continue
+                    }
+                    if i == 0 || unitClass(units[i &- 1]) == UnitClass.separator {
+                        wordStart = i
+                        wordEnd = i
+                        leadingLeet = 0
+                        wordHasLeet = false
+                        while wordEnd < n {
+                            let c = unitClass(units[wordEnd])
+                            if c == UnitClass.separator { break }
+                            if c == UnitClass.leet {
+                                wordHasLeet = true
+                                if leadingLeet == wordEnd &- wordStart { leadingLeet &+= 1 }
                             }
-                            if i == 0 || unitClass(units[i &- 1]) == UnitClass.separator {
-                                wordStart = i
-                                wordEnd = i
-                                leadingLeet = 0
-                                wordHasLeet = false
-                                while wordEnd < n {
-                                    let c = unitClass(units[wordEnd])
-                                    if c == UnitClass.separator { break }
-                                    if c == UnitClass.leet {
-                                        wordHasLeet = true
-                                        if leadingLeet == wordEnd &- wordStart { leadingLeet &+= 1 }
-                                    }
-                                    wordEnd &+= 1
-                                }
-                            }
-                            walker.resetResults()
-                            let offset = i &- wordStart
-                            if offset == 0 || (offset <= 3 && offset <= leadingLeet) {
-                                walker.walk(from: i, spaced: false, budget: walker.budget(within: scanBudget, wordLength: wordEnd &- i))
-                            }
-                            if walker.pieces.isPiece(i) {
-                                // A spaced run is walked from its first piece, from its first letter
-                                // when digits or symbols come first ("2: f.u.c.k", "! f u c k"), and
-                                // from the pieces after up to `maxSkipLetters` leading one-letter
-                                // words ("I f u c k", "u r a b i t c h"). Never from other letters:
-                                // "m a s s" is not "ass", and "a a a ..." stays linear.
-                                let unit = units[i]
-                                let isLetter = unitClass(unit) == UnitClass.letter
-                                walker.pieces.wide = false
-                                var startsHere = false
-                                if walker.pieces.isRunStart(i) {
-                                    startsHere = true
-                                    spacedRunHasLetter = isLetter
-                                    runPieces = 0
-                                    runPrefixSkippable = true
-                                } else if isLetter && !spacedRunHasLetter {
-                                    startsHere = true
-                                    spacedRunHasLetter = true
-                                } else if runPrefixSkippable && runPieces <= Walker.maxSkipLetters
-                                    && walker.pieces.gap(before: i) == FoldedText.plainGap
-                                {
-                                    // After one-letter words separated by spaces ("u r a b.i.t.c.h").
-                                    startsHere = true
-                                } else if walker.pieces.styleBreak(before: i) {
-                                    // The separator style changes: "F U s.h.i.t" starts at the s.
-                                    startsHere = true
-                                }
-                                if isLetter && !isLeadingSkipLetter(unit) { runPrefixSkippable = false }
-                                runPieces &+= 1
-                                if startsHere {
-                                    walker.walk(from: i, spaced: true, budget: walker.budget(within: scanBudget, runFrom: i))
-                                }
-                                // Letters spaced out by two or three plain spaces ("f  u  c  k") are
-                                // walked from the start of such a run only.
-                                walker.pieces.wide = true
-                                if walker.pieces.isRunStart(i) && walker.pieces.hasNextPiece(i) {
-                                    walker.walk(from: i, spaced: true, wide: true, budget: walker.budget(within: scanBudget, runFrom: i))
-                                }
-                            }
-                            if walker.allowEnd > allowedUntil { allowedUntil = walker.allowEnd }
-                            let end = walker.termEnd
-                            if end > i && end > allowedUntil {
-                                let match = WordMatch(range: starts[i]..<ends[end &- 1], termIndex: Int(walker.termIndex))
-                                if !report(match) { return }
-                                i = end
-                                spacedRunHasLetter = true
-                                runPrefixSkippable = false
-                                continue
-                            }
-                            // Inside a word without l33t symbols nothing can start (no leading symbols
-                            // to skip, no single-character pieces): go to its end.
-                            i = (i == wordStart && !wordHasLeet) ? wordEnd : i &+ 1
+                            wordEnd &+= 1
                         }
                     }
+                    walker.resetResults()
+                    let offset = i &- wordStart
+                    if offset == 0 || (offset <= 3 && offset <= leadingLeet) {
+                        walker.walk(from: i, spaced: false, budget: walker.budget(within: scanBudget, wordLength: wordEnd &- i))
+                    }
+                    if walker.pieces.isPiece(i) {
+                        // A spaced run is walked from its first piece, from its first letter
+                        // when digits or symbols come first ("2: f.u.c.k", "! f u c k"), and
+                        // from the pieces after up to `maxSkipLetters` leading one-letter
+                        // words ("I f u c k", "u r a b i t c h"). Never from other letters:
+                        // "m a s s" is not "ass", and "a a a ..." stays linear.
+                        let unit = units[i]
+                        let isLetter = unitClass(unit) == UnitClass.letter
+                        walker.pieces.wide = false
+                        var startsHere = false
+                        if walker.pieces.isRunStart(i) {
+                            startsHere = true
+                            spacedRunHasLetter = isLetter
+                            runPieces = 0
+                            runPrefixSkippable = true
+                        } else if isLetter && !spacedRunHasLetter {
+                            startsHere = true
+                            spacedRunHasLetter = true
+                        } else if runPrefixSkippable && runPieces <= Walker.maxSkipLetters
+                            && walker.pieces.gap(before: i) == FoldedText.plainGap
+                        {
+                            // After one-letter words separated by spaces ("u r a b.i.t.c.h").
+                            startsHere = true
+                        } else if walker.pieces.styleBreak(before: i) {
+                            // The separator style changes: "F U s.h.i.t" starts at the s.
+                            startsHere = true
+                        }
+                        if isLetter && !isLeadingSkipLetter(unit) { runPrefixSkippable = false }
+                        runPieces &+= 1
+                        if startsHere {
+                            walker.walk(from: i, spaced: true, budget: walker.budget(within: scanBudget, runFrom: i))
+                        }
+                        // Letters spaced out by two or three plain spaces ("f  u  c  k") are
+                        // walked from the start of such a run only.
+                        walker.pieces.wide = true
+                        if walker.pieces.isRunStart(i) && walker.pieces.hasNextPiece(i) {
+                            walker.walk(from: i, spaced: true, wide: true, budget: walker.budget(within: scanBudget, runFrom: i))
+                        }
+                    }
+                    if walker.allowEnd > allowedUntil { allowedUntil = walker.allowEnd }
+                    let end = walker.termEnd
+                    if end > i && end > allowedUntil {
+                        let match = WordMatch(range: scratch.start(of: i)..<scratch.end(of: end &- 1), termIndex: Int(walker.termIndex))
+                        if !report(match) { return }
+                        i = end
+                        spacedRunHasLetter = true
+                        runPrefixSkippable = false
+                        continue
+                    }
+                    // Inside a word without l33t symbols nothing can start (no leading symbols
+                    // to skip, no single-character pieces): go to its end.
+                    i = (i == wordStart && !wordHasLeet) ? wordEnd : i &+ 1
                 }
             }
         }
