@@ -30,8 +30,9 @@ struct BlockBuffer: Sendable {
     var filled = 0
     var length: UInt64 = 0
 
-    /// Feeds bytes, calling `compress` with a pointer to each full 64-byte block.
-    mutating func append(_ bytes: UnsafeRawBufferPointer, _ compress: (UnsafeRawPointer) -> Void) {
+    /// Feeds bytes, calling `compress(pointer, n)` for runs of `n` full 64-byte blocks: the whole
+    /// blocks of the input in one call, so a hardware compression takes them in one go.
+    mutating func append(_ bytes: UnsafeRawBufferPointer, _ compress: (UnsafeRawPointer, Int) -> Void) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         length &+= UInt64(bytes.count)
         var offset = 0
@@ -41,12 +42,13 @@ struct BlockBuffer: Sendable {
             filled += take
             offset = take
             guard filled == 64 else { return }
-            withUnsafeBytes(of: &block) { compress($0.baseAddress!) }
+            withUnsafeBytes(of: &block) { compress($0.baseAddress!, 1) }
             filled = 0
         }
-        while bytes.count - offset >= 64 {
-            compress(base + offset)
-            offset += 64
+        let blocks = (bytes.count - offset) / 64
+        if blocks > 0 {
+            compress(base + offset, blocks)
+            offset += 64 * blocks
         }
         let rest = bytes.count - offset
         if rest > 0 {
@@ -109,24 +111,26 @@ public struct SHA1: HashFunction {
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var state = h
-        buffer.append(bytes) { SHA1.compressBlock(&state, $0) }
+        let hardware = SHA1.useHardware
+        buffer.append(bytes) { SHA1.compressBlocks(&state, $0, $1, hardware: hardware) }
         h = state
     }
 
     public mutating func finalize(into out: UnsafeMutableRawBufferPointer) {
         var state = h
-        buffer.pad { SHA1.compressBlock(&state, $0) }
+        let hardware = SHA1.useHardware
+        buffer.pad { SHA1.compressBlocks(&state, $0, 1, hardware: hardware) }
         storeBigEndian(state, count: 5, into: out)
     }
 
     @inline(__always)
-    static func compressBlock(_ h: inout SIMD8<UInt32>, _ block: UnsafeRawPointer) {
-        if useHardware {
+    static func compressBlocks(_ h: inout SIMD8<UInt32>, _ blocks: UnsafeRawPointer, _ count: Int, hardware: Bool) {
+        if hardware {
             withUnsafeMutableBytes(of: &h) { raw in
-                csha1_compress_hardware(raw.baseAddress!.assumingMemoryBound(to: UInt32.self), block.assumingMemoryBound(to: UInt8.self), 1)
+                csha1_compress_hardware(raw.baseAddress!.assumingMemoryBound(to: UInt32.self), blocks.assumingMemoryBound(to: UInt8.self), count)
             }
         } else {
-            compress(&h, block)
+            for i in 0..<count { compress(&h, blocks + 64 * i) }
         }
     }
 
@@ -171,7 +175,7 @@ public struct SHA256: HashFunction {
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var state = h
-        buffer.append(bytes) { SHA256.compress(&state, $0) }
+        buffer.append(bytes) { blocks, count in for i in 0..<count { SHA256.compress(&state, blocks + 64 * i) } }
         h = state
     }
 

@@ -71,12 +71,17 @@ public final class SignatureScratch {
     var prefixes: [UInt64] = []
     var encoded: [UInt8] = []
     var hex: [UInt8] = []
+    /// What is signed after the URL: `?query`, then the sorted names and values, in
+    /// `message[0..<messageLength]` (the array only grows, and is written through a pointer).
+    var message: [UInt8] = []
+    var messageLength = 0
 
     public init() {
         order.reserveCapacity(64)
         prefixes.reserveCapacity(64)
         encoded.reserveCapacity(64)
         hex.reserveCapacity(64)
+        message = [UInt8](repeating: 0, count: 4096)
     }
 }
 
@@ -182,40 +187,63 @@ public struct SignatureVerifier: Sendable {
         }
 
         if let form = request.form { sortParameters(form, scratch) }
+        signedMessage(request, scratch)
         for base in urlBases {
             if let index = sharedKey {
                 var mac = sharedKeyMACs[index].mac
-                if matches(&mac, base: base, request, signature, scratch) { return .valid(.sharedKey(sharedKeyMACs[index].idString)) }
+                if matches(&mac, base: base, signature, scratch) { return .valid(.sharedKey(sharedKeyMACs[index].idString)) }
             } else {
                 for (index, keyed) in tokenMACs.enumerated() {
                     var mac = keyed
-                    if matches(&mac, base: base, request, signature, scratch) { return .valid(.authToken(index)) }
+                    if matches(&mac, base: base, signature, scratch) { return .valid(.authToken(index)) }
                 }
             }
         }
         return .mismatch
     }
 
-    /// Streams URL + query + sorted parameters into `mac` and compares its base64 with `signature`.
-    private func matches<H>(_ mac: inout HMAC<H>, base: [UInt8], _ request: SignedRequest,
-                            _ signature: UnsafeBufferPointer<UInt8>, _ scratch: SignatureScratch) -> Bool {
-        base.withUnsafeBytes { mac.update($0) }
-        if let query = request.query {
-            withUnsafeBytes(of: UInt8(ascii: "?")) { mac.update($0) }
-            mac.update(UnsafeRawBufferPointer(query))
-        }
+    /// Writes what follows the URL into `scratch.message` once, for every URL variant and key to
+    /// hash in one piece: `?query`, then each name and each of its distinct values, in sorted order.
+    private func signedMessage(_ request: SignedRequest, _ scratch: SignatureScratch) {
+        var needed = request.query.map { $0.count + 1 } ?? 0
         if let form = request.form {
-            var previous: Int?
-            for index in scratch.order {
-                if let p = previous, SignatureVerifier.compare(form.key(at: p), form.key(at: index)) == 0,
-                   SignatureVerifier.compare(form.value(at: p), form.value(at: index)) == 0 {
-                    continue  // each distinct value of a name once
-                }
-                mac.update(UnsafeRawBufferPointer(form.key(at: index)))
-                mac.update(UnsafeRawBufferPointer(form.value(at: index)))
-                previous = index
-            }
+            for index in 0..<form.count { needed += form.key(at: index).count + form.value(at: index).count }
         }
+        if scratch.message.count < needed { scratch.message = [UInt8](repeating: 0, count: max(needed, 2 * scratch.message.count)) }
+        scratch.messageLength = scratch.message.withUnsafeMutableBufferPointer { buffer -> Int in
+            let out = buffer.baseAddress!
+            var length = 0
+            func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+                guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+                (out + length).update(from: base, count: bytes.count)
+                length += bytes.count
+            }
+            if let query = request.query {
+                out[0] = UInt8(ascii: "?")
+                length = 1
+                append(query)
+            }
+            if let form = request.form {
+                var previous: Int?
+                for index in scratch.order {
+                    let key = form.key(at: index), value = form.value(at: index)
+                    if let p = previous, form.key(at: p).sameBytes(as: key), form.value(at: p).sameBytes(as: value) {
+                        continue  // each distinct value of a name once
+                    }
+                    append(key)
+                    append(value)
+                    previous = index
+                }
+            }
+            return length
+        }
+    }
+
+    /// Hashes URL + `scratch.message` into `mac` and compares its base64 with `signature`.
+    private func matches<H>(_ mac: inout HMAC<H>, base: [UInt8], _ signature: UnsafeBufferPointer<UInt8>,
+                            _ scratch: SignatureScratch) -> Bool {
+        base.withUnsafeBytes { mac.update($0) }
+        scratch.message.withUnsafeBytes { mac.update(UnsafeRawBufferPointer(rebasing: $0[0..<scratch.messageLength])) }
         var digest = SIMD32<UInt8>()
         withUnsafeMutableBytes(of: &digest) { mac.finalize(into: $0) }
         scratch.encoded.removeAll(keepingCapacity: true)

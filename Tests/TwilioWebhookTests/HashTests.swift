@@ -1,3 +1,4 @@
+import SeededRandom
 import Testing
 @testable import TwilioWebhook
 
@@ -28,6 +29,26 @@ func bytes(hex: String) -> [UInt8] {
         #expect(hex(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(hex(SHA256.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         #expect(hex(SHA256.hash([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    /// Whole blocks are compressed straight from each update's input, several per call (one C call
+    /// on the SHA-NI path), partial ones buffered: any split of a message gives the same digest.
+    @Test func updatesInPiecesGiveTheOneShotDigest() {
+        var rng = SplitMix64(seed: 64)
+        for _ in 0..<300 {
+            let message = (0..<Int(rng.next() % 700)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            var sha1 = SHA1(), sha256 = SHA256()
+            var offset = 0
+            while offset < message.count {
+                let take = min(message.count - offset, Int(rng.next() % 200))
+                message[offset..<(offset + take)].withUnsafeBytes { sha1.update($0); sha256.update($0) }
+                offset += take
+            }
+            var d1 = [UInt8](repeating: 0, count: 20), d256 = [UInt8](repeating: 0, count: 32)
+            d1.withUnsafeMutableBytes { sha1.finalize(into: $0) }
+            d256.withUnsafeMutableBytes { sha256.finalize(into: $0) }
+            #expect(d1 == SHA1.hash(message) && d256 == SHA256.hash(message), "\(message.count) bytes")
+        }
     }
 
     @Test func hmacSHA1RFC2202() {
