@@ -234,8 +234,16 @@ struct Walker {
                 if needed <= count {
                     // Allowed words do not stretch: "annal" is allowed, "annnal" is "anal".
                     let exact = needed == total || label >= Label.space
-                    closed(pos: pos, node: next, label: label, count: total,
-                           evidence: exact ? evidence : evidence | Walker.stretched, pending: pending, coreEnd: coreEnd)
+                    let closedEvidence = exact ? evidence : evidence | Walker.stretched
+                    if endKind(next) == Trie.noEnd && !pieces.spaced {
+                        // Most nodes end nothing: all `closed` would do is start the next run at
+                        // `pos` (normal mode), which is done here without the two calls.
+                        if pos < n {
+                            startRuns(at: pos, node: next, exclude: label, evidence: closedEvidence, pending: pending, coreEnd: coreEnd)
+                        }
+                    } else {
+                        closed(pos: pos, node: next, label: label, count: total, evidence: closedEvidence, pending: pending, coreEnd: coreEnd)
+                    }
                 }
                 next = sibling(next)
             }
