@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "TextMatchTests", dependencies: ["TextMatch", "SeededRandom"]),
         .testTarget(name: "RuleEngineTests", dependencies: ["RuleEngine", "PCRE2"]),
         .testTarget(name: "TwilioWebhookTests", dependencies: ["TwilioWebhook", "RuleEngine", "PCRE2", "CSHA1", "SeededRandom"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "SeededRandom"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "CSystem", "SeededRandom"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "HTTPServer", "TwilioWebhook"]),
         .testTarget(name: "PrehookCLITests", dependencies: ["Gateway"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzHarnesses"]),
