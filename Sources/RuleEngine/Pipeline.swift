@@ -26,13 +26,18 @@ public final class Pipeline: Sendable {
         let enrich: [Int]
         /// Answer key bytes per field index, for fields this event may change.
         let answerKeys: [[UInt8]?]
+        /// The fields these rules read (indices into `fieldNames`), each once: looked up once per
+        /// evaluation instead of once per rule.
+        let fields: [Int]
 
-        init(blocks: [Int], rewriteGroups: [(field: Int, rules: [Int])], sets: [Int], enrich: [Int], answerKeys: [[UInt8]?]) {
+        init(blocks: [Int], rewriteGroups: [(field: Int, rules: [Int])], sets: [Int], enrich: [Int], answerKeys: [[UInt8]?],
+             fields: [Int]) {
             self.blocks = blocks
             self.rewriteGroups = rewriteGroups
             self.sets = sets
             self.enrich = enrich
             self.answerKeys = answerKeys
+            self.fields = fields
         }
     }
     let plans: [EventPlan]
@@ -71,7 +76,12 @@ public final class Pipeline: Sendable {
                 }
             }
             let answerKeys = fieldNames.map { field in event.answerKey(forField: field.name).map { Array($0.utf8) } }
-            plans.append(EventPlan(blocks: blocks, rewriteGroups: rewriteGroups, sets: sets, enrich: enrich, answerKeys: answerKeys))
+            var read: [Int] = []
+            for index in blocks + rewriteGroups.flatMap(\.rules) + sets + enrich where !read.contains(rules[index].fieldIndex) {
+                read.append(rules[index].fieldIndex)
+            }
+            plans.append(EventPlan(blocks: blocks, rewriteGroups: rewriteGroups, sets: sets, enrich: enrich, answerKeys: answerKeys,
+                                   fields: read))
         }
         func encoded(_ s: String) -> [UInt8] { var out: [UInt8] = []; JSON.appendString(s, to: &out); return out }
         self.version = version
@@ -105,6 +115,7 @@ public final class Pipeline: Sendable {
                                               deadline: MonotonicClock.Instant = .distantFuture) -> Decision {
         ws.begin(fieldCount: fieldNames.count)
         let plan = plans[event.index]
+        for field in plan.fields { ws.values[field] = fields.value(of: fieldNames[field]) }
         var current = -1
         let checksDeadline = deadline != .distantFuture
         /// True (and the trace noted) when the next rule would start after the deadline.
@@ -118,12 +129,12 @@ public final class Pipeline: Sendable {
                 current = index
                 if outOfTime(index) { return Decision(event: event, outcome: .failed(ruleIndex: index), pipeline: self, workspace: ws) }
                 let rule = rules[index]
-                guard let value = fields.value(of: fieldNames[rule.fieldIndex]), try firstHit(rule, in: value, ws) != nil else { continue }
+                guard let value = ws.values[rule.fieldIndex], try firstHit(rule, in: value, ws) != nil else { continue }
                 ws.trace.append(FiredRule(ruleIndex: index, mode: rule.mode, hits: 1, note: nil))
                 if rule.mode == .enforce { return Decision(event: event, outcome: .reject(ruleIndex: index), pipeline: self, workspace: ws) }
             }
             for group in plan.rewriteGroups {
-                guard let value = fields.value(of: fieldNames[group.field]), !value.isEmpty else { continue }
+                guard let value = ws.values[group.field], !value.isEmpty else { continue }
                 ws.spans.removeAll(keepingCapacity: true)
                 for index in group.rules {
                     current = index
@@ -144,7 +155,7 @@ public final class Pipeline: Sendable {
         for index in plan.sets {
             let rule = rules[index]
             guard case .set(let value) = rule.action, !ws.rewritten[rule.fieldIndex],
-                  (fields.value(of: fieldNames[rule.fieldIndex])?.count ?? 0) == 0 else { continue }
+                  (ws.values[rule.fieldIndex]?.count ?? 0) == 0 else { continue }
             ws.trace.append(FiredRule(ruleIndex: index, mode: rule.mode, hits: 1, note: nil))
             if rule.mode == .enforce {
                 ws.outputs[rule.fieldIndex].removeAll(keepingCapacity: true)
@@ -161,7 +172,7 @@ public final class Pipeline: Sendable {
             case .fired: if firedBeforeEnrich == 0 { continue }
             case .rewritten: if !ws.rewritten.contains(true) { continue }
             }
-            enrich(index, spec, event: event, original: fields.value(of: fieldNames[rule.fieldIndex]), ws)
+            enrich(index, spec, event: event, original: ws.values[rule.fieldIndex], ws)
         }
         let outcome: Decision.Outcome = ws.rewritten.contains(true) ? .rewrite : .allow
         return Decision(event: event, outcome: outcome, pipeline: self, workspace: ws)

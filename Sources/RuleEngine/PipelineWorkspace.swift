@@ -14,6 +14,8 @@ public final class PipelineWorkspace {
     var trace: [FiredRule] = []
     var outputs: [[UInt8]] = []
     var rewritten: [Bool] = []
+    /// This evaluation's value of each field its rules read (by field index); other slots are stale.
+    var values: [UnsafeBufferPointer<UInt8>?] = []
     var temp: [UInt8] = []
     var redactions = 0
     /// The byte summary of the last field value a prefilter looked at (most rules read `Body`).
@@ -37,6 +39,7 @@ public final class PipelineWorkspace {
             buffer.reserveCapacity(1024)
             outputs.append(buffer)
             rewritten.append(false)
+            values.append(nil)
         }
         for i in 0..<rewritten.count where rewritten[i] { rewritten[i] = false }
         spans.removeAll(keepingCapacity: true)
