@@ -26,6 +26,7 @@ final class WebhookHandler: HTTPHandler {
     private var json = JSONStringFields(reservingBytes: 4096, fields: 32)
     private let signatureScratch = SignatureScratch()
     private var log = LogLine()
+    private var logBuffer = LogBuffer(fd: STDERR_FILENO)
     private let webhookPath: [UInt8]
     private let logRequests: Bool
 
@@ -76,7 +77,13 @@ final class WebhookHandler: HTTPHandler {
         case .timedOut: log.field("reason", "request not received in time")
         case .overloaded: log.field("reason", "connection limit reached")
         }
-        log.emit(to: STDERR_FILENO)
+        log.finish()
+        logBuffer.append(log)
+    }
+
+    /// The worker answered everything ready and is about to wait: the log lines go out now.
+    func didServeReady() {
+        logBuffer.flush()
     }
 
     // MARK: - The webhook
@@ -195,7 +202,8 @@ final class WebhookHandler: HTTPHandler {
         }
         log.field("latency_us", Int(latency / 1000))
         log.field("rules_version", pipeline.version)
-        log.emit(to: STDERR_FILENO)
+        log.finish()
+        logBuffer.append(log)
     }
 
     private func appendRuleIDs(_ key: StaticString, _ pipeline: Pipeline, _ decision: Decision, mode: RuleMode) {
@@ -230,7 +238,8 @@ final class WebhookHandler: HTTPHandler {
         log.field("status", status)
         if let reason { log.field("reason", reason) }
         log.field("latency_us", Int(latency / 1000))
-        log.emit(to: STDERR_FILENO)
+        log.finish()
+        logBuffer.append(log)
     }
 
     // MARK: - Operations endpoints

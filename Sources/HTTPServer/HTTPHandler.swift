@@ -56,4 +56,11 @@ public protocol HTTPHandler: AnyObject {
     func handle(_ request: HTTPRequest, response: inout HTTPResponse)
     /// Told when the server refused a request itself (for metrics and logs; no request bytes are given).
     func didReject(_ rejection: HTTPRejection)
+    /// Told when the worker has answered everything that was ready and is about to wait for more
+    /// (and once more when it stops): the moment to write out what the handler batched, such as log lines.
+    func didServeReady()
+}
+
+extension HTTPHandler {
+    public func didServeReady() {}
 }

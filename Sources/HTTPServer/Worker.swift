@@ -68,6 +68,7 @@ final class Worker {
         now = Worker.monotonicNow()
         lastSweep = now
         while true {
+            handler.didServeReady()
             let timeout = acceptPending ? 0 : (openCount == 0 && stopDeadline == nil) ? 1000 : 100
             let count = events.withUnsafeMutableBufferPointer { csystem_epoll_wait(epoll, $0.baseAddress, Int32($0.count), Int32(timeout)) }
             now = Worker.monotonicNow()
@@ -100,6 +101,7 @@ final class Worker {
             if let deadline = stopDeadline, openCount == 0 || now >= deadline { break }
         }
         for case let c? in connections { close(c) }
+        handler.didServeReady()
         if listener >= 0 { Glibc.close(listener) }
         Glibc.close(epoll)
     }
